@@ -1,0 +1,253 @@
+//! Findings to events: each aligned or unaligned sentence becomes at most one event, with its
+//! kind, figures, quote, entities and location; categories and severity come from the rules.
+
+pub mod rules;
+
+use crate::diff::cosmetic::{compare, Verdict};
+use crate::diff::{Alignment, Op};
+use crate::model::{ChangedSentence, Kind, Location, NumberChange, Quote, SentenceDiff};
+use crate::text::{names, Document, Sentence};
+
+/// One finding before it gets an id and metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: Kind,
+    pub text: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub quote: Option<Quote>,
+    pub numbers: Vec<NumberChange>,
+    pub entities: Vec<String>,
+    pub location: Option<Location>,
+    pub rule: &'static str,
+}
+
+fn location(s: &Sentence) -> Option<Location> {
+    Some(Location {
+        paragraph: s.paragraph + 1,
+        sentence: s.index + 1,
+    })
+}
+
+fn entities(s: &Sentence) -> Vec<String> {
+    let mut e = names::entities(&s.text);
+    if let Some(speaker) = s.quote.as_ref().and_then(|q| q.speaker.clone()) {
+        if !e.iter().any(|x| x == &speaker || x.ends_with(&format!(" {speaker}"))) {
+            e.push(speaker);
+        }
+    }
+    e
+}
+
+fn quote_of(s: &Sentence) -> Option<Quote> {
+    s.quote.as_ref().map(|q| Quote {
+        text: q.text.clone(),
+        speaker: q.speaker.clone(),
+    })
+}
+
+/// Figures that differ between two sentences, paired in order of appearance.
+pub fn number_changes(old: Option<&Sentence>, new: Option<&Sentence>) -> Vec<NumberChange> {
+    let empty = Vec::new();
+    let a = old.map_or(&empty, |s| &s.figures);
+    let b = new.map_or(&empty, |s| &s.figures);
+    let mut b_left: Vec<bool> = vec![true; b.len()];
+    let mut gone = Vec::new();
+    for f in a {
+        match b.iter().enumerate().position(|(j, g)| b_left[j] && g.key == f.key) {
+            Some(j) => b_left[j] = false,
+            None => gone.push(f.text.clone()),
+        }
+    }
+    let came: Vec<String> = b
+        .iter()
+        .zip(&b_left)
+        .filter(|(_, left)| **left)
+        .map(|(g, _)| g.text.clone())
+        .collect();
+    let n = gone.len().max(came.len());
+    (0..n)
+        .map(|i| NumberChange {
+            before: gone.get(i).cloned(),
+            after: came.get(i).cloned(),
+        })
+        .collect()
+}
+
+fn added(s: &Sentence) -> Finding {
+    let (kind, rule) = if s.quote.is_some() {
+        (Kind::QuoteAdded, "quote")
+    } else {
+        (Kind::FactAdded, "sentence.added")
+    };
+    Finding {
+        kind,
+        text: s.text.clone(),
+        before: None,
+        after: Some(s.text.clone()),
+        quote: quote_of(s),
+        numbers: number_changes(None, Some(s)),
+        entities: entities(s),
+        location: location(s),
+        rule,
+    }
+}
+
+fn removed(s: &Sentence) -> Finding {
+    let (kind, rule) = if s.quote.is_some() {
+        (Kind::QuoteRemoved, "quote")
+    } else {
+        (Kind::FactRemoved, "sentence.removed")
+    };
+    Finding {
+        kind,
+        text: s.text.clone(),
+        before: Some(s.text.clone()),
+        after: None,
+        quote: quote_of(s),
+        numbers: number_changes(Some(s), None),
+        entities: entities(s),
+        location: location(s),
+        rule,
+    }
+}
+
+/// A reworded sentence: `None` when the rewording carries no information.
+fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
+    let verdict = compare(&o.tokens, &n.tokens);
+    let speaker_changed = match (&o.quote, &n.quote) {
+        (Some(a), Some(b)) => a.speaker != b.speaker,
+        _ => false,
+    };
+    let (kind, rule) = match verdict {
+        Verdict::Cosmetic if !speaker_changed => return None,
+        _ if o.quote.is_some() || n.quote.is_some() => (Kind::QuoteChanged, "quote"),
+        Verdict::NumbersOnly => (Kind::NumberChanged, "number"),
+        _ => (Kind::FactChanged, "sentence.changed"),
+    };
+    Some(Finding {
+        kind,
+        text: n.text.clone(),
+        before: Some(o.text.clone()),
+        after: Some(n.text.clone()),
+        quote: quote_of(n).or_else(|| quote_of(o)),
+        numbers: number_changes(Some(o), Some(n)),
+        entities: entities(n),
+        location: location(n),
+        rule,
+    })
+}
+
+/// The headline: `None` when unchanged or changed only cosmetically.
+pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<ChangedSentence>) {
+    match (&old.headline, &new.headline) {
+        (Some(o), Some(n)) => {
+            if o.text == n.text {
+                return (None, None);
+            }
+            let cosmetic = compare(&o.tokens, &n.tokens) == Verdict::Cosmetic;
+            let record = ChangedSentence {
+                before: o.text.clone(),
+                after: n.text.clone(),
+                cosmetic,
+            };
+            let finding = (!cosmetic).then(|| Finding {
+                kind: Kind::HeadlineChanged,
+                text: n.text.clone(),
+                before: Some(o.text.clone()),
+                after: Some(n.text.clone()),
+                quote: None,
+                numbers: number_changes(Some(o), Some(n)),
+                entities: names::entities(&n.text),
+                location: None,
+                rule: "headline",
+            });
+            (finding, Some(record))
+        }
+        (None, Some(n)) => (
+            Some(Finding {
+                kind: Kind::HeadlineChanged,
+                text: n.text.clone(),
+                before: None,
+                after: Some(n.text.clone()),
+                quote: None,
+                numbers: number_changes(None, Some(n)),
+                entities: names::entities(&n.text),
+                location: None,
+                rule: "headline",
+            }),
+            None,
+        ),
+        (Some(o), None) => (
+            Some(Finding {
+                kind: Kind::HeadlineChanged,
+                text: o.text.clone(),
+                before: Some(o.text.clone()),
+                after: None,
+                quote: None,
+                numbers: number_changes(Some(o), None),
+                entities: names::entities(&o.text),
+                location: None,
+                rule: "headline",
+            }),
+            None,
+        ),
+        (None, None) => (None, None),
+    }
+}
+
+/// All findings of one version against the previous, and the sentence-level diff record.
+pub fn findings(old: &Document, new: &Document, alignment: &Alignment) -> (Vec<Finding>, SentenceDiff) {
+    let mut out = Vec::new();
+    let mut diff = SentenceDiff {
+        coarse: alignment.coarse,
+        ..SentenceDiff::default()
+    };
+    let (h, hrec) = headline(old, new);
+    out.extend(h);
+    diff.headline = hrec;
+    for op in &alignment.ops {
+        match *op {
+            Op::Same { old: o, new: n } => {
+                let (a, b) = (&old.sentences[o], &new.sentences[n]);
+                if a.text != b.text {
+                    diff.changed.push(ChangedSentence {
+                        before: a.text.clone(),
+                        after: b.text.clone(),
+                        cosmetic: true,
+                    });
+                }
+            }
+            Op::Moved { new: n, .. } => diff.moved.push(new.sentences[n].text.clone()),
+            Op::Split { old: o, new: (a, b) } => diff.changed.push(ChangedSentence {
+                before: old.sentences[o].text.clone(),
+                after: format!("{} {}", new.sentences[a].text, new.sentences[b].text),
+                cosmetic: true,
+            }),
+            Op::Joined { old: (a, b), new: n } => diff.changed.push(ChangedSentence {
+                before: format!("{} {}", old.sentences[a].text, old.sentences[b].text),
+                after: new.sentences[n].text.clone(),
+                cosmetic: true,
+            }),
+            Op::Paired { old: o, new: n } => {
+                let (a, b) = (&old.sentences[o], &new.sentences[n]);
+                let f = changed(a, b);
+                diff.changed.push(ChangedSentence {
+                    before: a.text.clone(),
+                    after: b.text.clone(),
+                    cosmetic: f.is_none(),
+                });
+                out.extend(f);
+            }
+            Op::Removed { old: o } => {
+                diff.removed.push(old.sentences[o].text.clone());
+                out.push(removed(&old.sentences[o]));
+            }
+            Op::Inserted { new: n } => {
+                diff.inserted.push(new.sentences[n].text.clone());
+                out.push(added(&new.sentences[n]));
+            }
+        }
+    }
+    (out, diff)
+}

@@ -1,0 +1,285 @@
+//! Categories and severities as data (`config/rules.toml`): editors add a category by editing
+//! that file. Each rule has words and/or regex patterns, optional vetoes, an optional CAMEO
+//! code, a severity and the event kinds it applies to. A bad file is refused at start-up with
+//! the file, the rule and the reason.
+
+use crate::model::{Kind, Severity};
+use crate::UsageError;
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The default rule set, compiled into the binary so `replay` needs no files.
+pub const BUILTIN: &str = include_str!("../../config/rules.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    severity: SeverityFile,
+    #[serde(default)]
+    ignore: IgnoreFile,
+    #[serde(default, rename = "category")]
+    categories: Vec<CategoryFile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeverityFile {
+    default: Option<String>,
+    #[serde(default)]
+    kinds: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreFile {
+    #[serde(default)]
+    paragraphs: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryFile {
+    name: String,
+    cameo: Option<String>,
+    severity: Option<String>,
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    kinds: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub name: String,
+    pub cameo: Option<String>,
+    pub severity: Severity,
+    matchers: Vec<Regex>,
+    vetoes: Vec<Regex>,
+    /// Empty: every kind.
+    kinds: Vec<Kind>,
+}
+
+impl Category {
+    fn applies(&self, kind: Kind, text: &str) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
+            return false;
+        }
+        let hit = self.matchers.is_empty() || self.matchers.iter().any(|m| m.is_match(text));
+        hit && !self.vetoes.iter().any(|v| v.is_match(text))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub default_severity: Severity,
+    pub kind_severity: BTreeMap<Kind, Severity>,
+    pub categories: Vec<Category>,
+    /// Whole paragraphs that are page furniture, not story ("Texten uppdateras", share links).
+    pub ignore_paragraphs: Vec<Regex>,
+}
+
+/// What the rules say about one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classification {
+    pub categories: Vec<String>,
+    pub cameo: Vec<String>,
+    pub severity: Severity,
+}
+
+impl Rules {
+    pub fn builtin() -> Rules {
+        Rules::parse(BUILTIN, "built-in config/rules.toml").expect("built-in rules are valid")
+    }
+
+    pub fn load(path: &Path) -> Result<Rules, UsageError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| UsageError(format!("cannot read rules file {}: {e}", path.display())))?;
+        Rules::parse(&text, &path.display().to_string())
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Rules, UsageError> {
+        let file: RulesFile = toml::from_str(text)
+            .map_err(|e| UsageError(format!("rules file {origin}: {}", e.to_string().trim())))?;
+        let sev = |value: &str, what: &str| {
+            Severity::parse(value).ok_or_else(|| {
+                UsageError(format!(
+                    "rules file {origin}: {what}: severity must be low, normal or high, not {value:?}"
+                ))
+            })
+        };
+        let default_severity = match &file.severity.default {
+            Some(s) => sev(s, "[severity] default")?,
+            None => Severity::Normal,
+        };
+        let mut kind_severity = BTreeMap::new();
+        for (k, v) in &file.severity.kinds {
+            let kind = Kind::parse(k).ok_or_else(|| {
+                UsageError(format!("rules file {origin}: [severity.kinds]: unknown event kind {k:?}"))
+            })?;
+            kind_severity.insert(kind, sev(v, &format!("[severity.kinds] {k:?}"))?);
+        }
+        let ignore_paragraphs = file
+            .ignore
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                compile(p).map_err(|e| {
+                    UsageError(format!(
+                        "rules file {origin}: [ignore] paragraphs #{}: {e}",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let mut categories = Vec::new();
+        for (i, c) in file.categories.iter().enumerate() {
+            let at = format!("rules file {origin}: category #{} ({:?})", i + 1, c.name);
+            if c.name.trim().is_empty() {
+                return Err(UsageError(format!("{at}: `name` is empty")));
+            }
+            if categories.iter().any(|x: &Category| x.name == c.name) {
+                return Err(UsageError(format!("{at}: the name is used twice")));
+            }
+            if c.words.is_empty() && c.patterns.is_empty() && c.kinds.is_empty() {
+                return Err(UsageError(format!(
+                    "{at}: needs `words`, `patterns` or `kinds`, or it would match everything"
+                )));
+            }
+            let severity = match &c.severity {
+                Some(s) => sev(s, &format!("category {:?}", c.name))?,
+                None => default_severity,
+            };
+            let mut matchers = Vec::new();
+            if !c.words.is_empty() {
+                matchers.push(words_regex(&c.words).map_err(|e| UsageError(format!("{at}: `words`: {e}")))?);
+            }
+            for (j, p) in c.patterns.iter().enumerate() {
+                matchers.push(compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?);
+            }
+            let vetoes = c
+                .exclude
+                .iter()
+                .enumerate()
+                .map(|(j, p)| compile(p).map_err(|e| UsageError(format!("{at}: exclude #{}: {e}", j + 1))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let kinds = c
+                .kinds
+                .iter()
+                .map(|k| {
+                    Kind::parse(k).ok_or_else(|| UsageError(format!("{at}: unknown event kind {k:?} in `kinds`")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(code) = &c.cameo {
+                if code.is_empty() || !code.chars().all(|ch| ch.is_ascii_digit()) || code.len() > 4 {
+                    return Err(UsageError(format!("{at}: `cameo` must be 2–4 digits, not {code:?}")));
+                }
+            }
+            categories.push(Category {
+                name: c.name.clone(),
+                cameo: c.cameo.clone(),
+                severity,
+                matchers,
+                vetoes,
+                kinds,
+            });
+        }
+        Ok(Rules {
+            default_severity,
+            kind_severity,
+            categories,
+            ignore_paragraphs,
+        })
+    }
+
+    /// Categories and severity of an event of `kind` about `text`.
+    pub fn classify(&self, kind: Kind, text: &str) -> Classification {
+        let mut severity = *self.kind_severity.get(&kind).unwrap_or(&self.default_severity);
+        let mut categories = Vec::new();
+        let mut cameo = Vec::new();
+        for c in &self.categories {
+            if c.applies(kind, text) {
+                categories.push(c.name.clone());
+                if let Some(code) = &c.cameo {
+                    cameo.push(code.clone());
+                }
+                severity = severity.max(c.severity);
+            }
+        }
+        Classification {
+            categories,
+            cameo,
+            severity,
+        }
+    }
+
+    pub fn is_ignored_paragraph(&self, paragraph: &str) -> bool {
+        self.ignore_paragraphs.iter().any(|r| r.is_match(paragraph))
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 22).build()
+}
+
+/// Whole words, case-insensitive; a trailing `*` matches any ending ("negotiat*").
+fn words_regex(words: &[String]) -> Result<Regex, regex::Error> {
+    let alternatives: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let (stem, prefix) = match w.strip_suffix('*') {
+                Some(s) => (s, true),
+                None => (w.as_str(), false),
+            };
+            let escaped = regex::escape(stem.trim()).replace("\\ ", "\\s+").replace(' ', "\\s+");
+            if prefix {
+                format!("{escaped}[\\p{{L}}\\p{{N}}-]*")
+            } else {
+                escaped
+            }
+        })
+        .collect();
+    compile(&format!(r"(?:^|[^\p{{L}}\p{{N}}])(?:{})(?:$|[^\p{{L}}\p{{N}}])", alternatives.join("|")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load() {
+        let r = Rules::builtin();
+        assert!(r.categories.len() >= 19);
+    }
+
+    #[test]
+    fn a_bad_rule_names_the_file_rule_and_reason() {
+        let e = Rules::parse("[[category]]\nname = \"x\"\npatterns = [\"(unclosed\"]\n", "my.toml").unwrap_err();
+        assert!(e.0.contains("my.toml") && e.0.contains("\"x\"") && e.0.contains("pattern #1"), "{e}");
+        let e = Rules::parse("[[category]]\nname = \"y\"\nwords = [\"a\"]\nseverity = \"urgent\"\n", "my.toml").unwrap_err();
+        assert!(e.0.contains("severity"), "{e}");
+        let e = Rules::parse("[[category]]\nname = \"z\"\n", "my.toml").unwrap_err();
+        assert!(e.0.contains("needs"), "{e}");
+        let e = Rules::parse("[[category]]\nname = \"k\"\nkinds = [\"fact.exploded\"]\n", "my.toml").unwrap_err();
+        assert!(e.0.contains("fact.exploded"), "{e}");
+    }
+
+    #[test]
+    fn words_match_whole_words_and_prefixes() {
+        let r = Rules::parse(
+            "[[category]]\nname = \"meeting\"\nwords = [\"talks\", \"negotiat*\"]\nseverity = \"normal\"\n",
+            "t",
+        )
+        .unwrap();
+        assert_eq!(r.classify(Kind::FactAdded, "Negotiators arrived.").categories, vec!["meeting"]);
+        assert_eq!(r.classify(Kind::FactAdded, "He stalks them.").categories, Vec::<String>::new());
+    }
+}

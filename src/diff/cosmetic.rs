@@ -1,0 +1,204 @@
+//! The cosmetic filter: does a reworded sentence carry different information? Punctuation,
+//! case, quote styles and spacing are already gone from the tokens; what is left to forgive is
+//! typos, joined or split words, articles, and clauses in another order. A figure is never a
+//! typo: figures compare by value, and any change of one is information.
+
+use crate::text::lexicon;
+use crate::text::Token;
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Same information.
+    Cosmetic,
+    /// Only figures differ.
+    NumbersOnly,
+    /// The information differs.
+    Changed,
+}
+
+/// Compare the information tokens of two aligned sentences.
+pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
+    if old == new {
+        return Verdict::Cosmetic;
+    }
+    let same_figures = figure_keys(old) == figure_keys(new);
+    // With figures masked, is the rest the same information?
+    let mask = |t: &[Token]| -> Vec<String> {
+        t.iter()
+            .map(|t| match t {
+                Token::Figure(_) => "#".to_string(),
+                Token::Word(w) => w.clone(),
+            })
+            .collect()
+    };
+    if !same_words(&mask(old), &mask(new)) {
+        return Verdict::Changed;
+    }
+    if !same_figures {
+        return Verdict::NumbersOnly;
+    }
+    // Same words and figures, reordered: cosmetic only if each figure still qualifies the same
+    // word ("8 died and 3 were hurt" is not "8 were hurt and 3 died").
+    if figure_contexts(old) == figure_contexts(new) {
+        Verdict::Cosmetic
+    } else {
+        Verdict::Changed
+    }
+}
+
+fn figure_keys(t: &[Token]) -> Vec<&str> {
+    let mut f: Vec<&str> = t
+        .iter()
+        .filter_map(|t| match t {
+            Token::Figure(k) => Some(k.as_str()),
+            Token::Word(_) => None,
+        })
+        .collect();
+    f.sort_unstable();
+    f
+}
+
+fn figure_contexts(t: &[Token]) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = t
+        .iter()
+        .enumerate()
+        .filter_map(|(i, tok)| match tok {
+            Token::Figure(k) => Some((k.as_str(), t.get(i + 1).map_or("", Token::as_str))),
+            Token::Word(_) => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+fn is_ignorable(w: &str) -> bool {
+    lexicon::IGNORABLE.contains(&w)
+}
+
+/// The same words, forgiving typos, joined/split words, articles and reordering.
+pub fn same_words(old: &[String], new: &[String]) -> bool {
+    let a: Vec<&str> = old.iter().map(String::as_str).filter(|w| !is_ignorable(w)).collect();
+    let b: Vec<&str> = new.iter().map(String::as_str).filter(|w| !is_ignorable(w)).collect();
+    if a == b {
+        return true;
+    }
+    // Reordered clauses: the same multiset of words.
+    let mut sa = a.clone();
+    let mut sb = b.clone();
+    sa.sort_unstable();
+    sb.sort_unstable();
+    if sa == sb {
+        return true;
+    }
+    // Word-level diff: every difference must be a typo or a join/split.
+    for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
+        match op {
+            DiffOp::Equal { .. } => {}
+            DiffOp::Delete { .. } | DiffOp::Insert { .. } => return false,
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let x = &a[old_index..old_index + old_len];
+                let y = &b[new_index..new_index + new_len];
+                let joined = x.concat() == y.concat();
+                let typos = x.len() == y.len() && x.iter().zip(y).all(|(p, q)| is_typo(p, q));
+                if !(joined || typos) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Could `a` → `b` be a spelling fix rather than a different word?
+pub fn is_typo(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.chars().any(|c| c.is_numeric()) || b.chars().any(|c| c.is_numeric()) {
+        return false;
+    }
+    if lexicon::NEGATIONS.contains(&a) || lexicon::NEGATIONS.contains(&b) {
+        return false;
+    }
+    let x: Vec<char> = a.chars().collect();
+    let y: Vec<char> = b.chars().collect();
+    let len = x.len().min(y.len());
+    let transposition = x.len() == y.len() && {
+        let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+        diffs.len() == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]] && x[diffs[1]] == y[diffs[0]]
+    };
+    if transposition {
+        return true;
+    }
+    // Short words change meaning with one letter (rise/rose, now/not): only transpositions.
+    if len <= 4 {
+        return false;
+    }
+    let allowed = if len >= 9 { 2 } else { 1 };
+    osa_distance(&x, &y) <= allowed && x[0] == y[0]
+}
+
+/// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 2 {
+        return n.abs_diff(m);
+    }
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::sentence;
+
+    fn verdict(a: &str, b: &str) -> Verdict {
+        compare(&sentence(a, 0, 0, None).tokens, &sentence(b, 0, 0, None).tokens)
+    }
+
+    #[test]
+    fn typos_punctuation_and_reordering_are_cosmetic() {
+        assert_eq!(verdict("The goverment said talks would continue.", "The government said talks would continue."), Verdict::Cosmetic);
+        assert_eq!(verdict("Talks will resume on Monday, officials said.", "Officials said talks will resume on Monday."), Verdict::Cosmetic);
+        assert_eq!(verdict("Aid arrived in Harbour City", "Aid arrived in Harbour City."), Verdict::Cosmetic);
+        assert_eq!(verdict("The convoy left every day.", "The convoy left everyday."), Verdict::Cosmetic);
+        assert_eq!(verdict("Okafor met the envoys.", "Okafor met envoys."), Verdict::Cosmetic);
+    }
+
+    #[test]
+    fn a_digit_is_never_a_typo() {
+        assert_eq!(verdict("At least 8 people died.", "At least 11 people died."), Verdict::NumbersOnly);
+        assert_eq!(verdict("A two-week pause.", "A three-week pause."), Verdict::NumbersOnly);
+        assert_eq!(verdict("Aid costs 2,400 euros.", "Aid costs 2400 euros."), Verdict::Cosmetic);
+    }
+
+    #[test]
+    fn meaning_words_are_not_typos() {
+        assert_eq!(verdict("Aid will resume.", "Aid will not resume."), Verdict::Changed);
+        assert_eq!(verdict("Prices rise.", "Prices rose."), Verdict::Changed);
+        assert_eq!(verdict("Talks collapsed.", "Talks succeeded."), Verdict::Changed);
+        assert_eq!(verdict("Eight died and 3 were hurt.", "Eight were hurt and 3 died."), Verdict::Changed);
+    }
+}

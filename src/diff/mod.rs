@@ -1,0 +1,435 @@
+//! Sentence alignment of two versions, in two steps: paragraphs by hash first, then sentences
+//! inside changed paragraphs only. Sentences left over on both sides are matched as moves
+//! (same words elsewhere), splits/joins, or pairs of rewordings by similarity; the pairing work is
+//! bounded by a comparison count, never by a clock, so the same input always aligns the same way.
+
+pub mod cosmetic;
+
+use crate::text::{Document, Token};
+use similar::{capture_diff_slices, Algorithm, DiffOp};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+/// Similarity comparisons allowed per version when pairing replaced sentences. 64 KB of
+/// unrelated text is ~500 sentences a side (250,000 pairs); this caps it well under 10 ms.
+pub const DEFAULT_MAX_PAIR_COMPARISONS: usize = 20_000;
+
+/// Word-overlap (Dice) at or above which a removed and an inserted sentence are the same
+/// sentence reworded; below it they are a removal plus an addition ("rewritten beyond
+/// recognition"). Half the words in common.
+pub const REWRITE_THRESHOLD: f64 = 0.5;
+
+/// How one old and/or new sentence fared. Indices are into `Document::sentences`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// Same information in the same place (the text may differ cosmetically).
+    Same { old: usize, new: usize },
+    /// Same information elsewhere.
+    Moved { old: usize, new: usize },
+    /// One old sentence is now two new ones with the same words, or two old ones are one.
+    Split { old: usize, new: (usize, usize) },
+    Joined { old: (usize, usize), new: usize },
+    /// A reworded sentence: the engine decides whether the rewording is information.
+    Paired { old: usize, new: usize },
+    Removed { old: usize },
+    Inserted { new: usize },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Alignment {
+    pub ops: Vec<Op>,
+    /// A bound cut the pairing short: some rewordings are reported as removed + added.
+    pub coarse: bool,
+}
+
+/// Align two documents. Ops come in the new document's order, removals placed before the
+/// first surviving sentence that followed them.
+pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Alignment {
+    let mut same: Vec<(usize, usize)> = Vec::new();
+    let mut hunks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+
+    let pk = |d: &Document| d.paragraphs.iter().map(|(_, k)| *k).collect::<Vec<u64>>();
+    let (op_, np_) = (pk(old), pk(new));
+    for op in capture_diff_slices(Algorithm::Myers, &op_, &np_) {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                for k in 0..len {
+                    let (or, nr) = (
+                        old.paragraphs[old_index + k].0.clone(),
+                        new.paragraphs[new_index + k].0.clone(),
+                    );
+                    same.extend(or.zip(nr));
+                }
+            }
+            other => {
+                let (o, n) = (other.old_range(), other.new_range());
+                let orange = sentence_range(old, o);
+                let nrange = sentence_range(new, n);
+                let ok: Vec<u64> = old.sentences[orange.clone()].iter().map(|s| s.key).collect();
+                let nk: Vec<u64> = new.sentences[nrange.clone()].iter().map(|s| s.key).collect();
+                let mut ro = Vec::new();
+                let mut ins = Vec::new();
+                for sop in capture_diff_slices(Algorithm::Myers, &ok, &nk) {
+                    match sop {
+                        DiffOp::Equal {
+                            old_index,
+                            new_index,
+                            len,
+                        } => {
+                            for k in 0..len {
+                                same.push((orange.start + old_index + k, nrange.start + new_index + k));
+                            }
+                        }
+                        other => {
+                            ro.extend(other.old_range().map(|i| orange.start + i));
+                            ins.extend(other.new_range().map(|i| nrange.start + i));
+                        }
+                    }
+                }
+                if !ro.is_empty() || !ins.is_empty() {
+                    hunks.push((ro, ins));
+                }
+            }
+        }
+    }
+
+    let mut matched = Matcher::new(old, new, max_pair_comparisons);
+    matched.moves(&hunks);
+    matched.splits(&hunks);
+    matched.pairs(&hunks);
+    matched.finish(same)
+}
+
+/// The sentence index range covered by a range of paragraphs.
+fn sentence_range(d: &Document, paras: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    if paras.is_empty() {
+        // An empty side: position it where the next paragraph would start.
+        let at = d
+            .paragraphs
+            .get(paras.start)
+            .map(|(r, _)| r.start)
+            .unwrap_or(d.sentences.len());
+        return at..at;
+    }
+    d.paragraphs[paras.start].0.start..d.paragraphs[paras.end - 1].0.end
+}
+
+fn hash_concat(a: &[Token], b: &[Token]) -> u64 {
+    let joined: Vec<Token> = a.iter().chain(b).cloned().collect();
+    crate::text::hash_tokens(&joined)
+}
+
+fn token_hashes(tokens: &[Token]) -> Vec<u64> {
+    let mut v: Vec<u64> = tokens
+        .iter()
+        .map(|t| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            t.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Dice coefficient of two sorted multisets of token hashes.
+pub fn dice(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+struct Matcher<'a> {
+    old: &'a Document,
+    new: &'a Document,
+    budget: usize,
+    coarse: bool,
+    old_done: Vec<bool>,
+    new_done: Vec<bool>,
+    found: Vec<Op>,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(old: &'a Document, new: &'a Document, budget: usize) -> Self {
+        Matcher {
+            old,
+            new,
+            budget,
+            coarse: false,
+            old_done: vec![false; old.sentences.len()],
+            new_done: vec![false; new.sentences.len()],
+            found: Vec::new(),
+        }
+    }
+
+    /// Same words on both sides, in different places: moves. Equal keys pair in order.
+    fn moves(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (ro, _) in hunks {
+            for &o in ro.iter().rev() {
+                by_key.entry(self.old.sentences[o].key).or_default().push(o);
+            }
+        }
+        for (_, ins) in hunks {
+            for &n in ins {
+                if let Some(list) = by_key.get_mut(&self.new.sentences[n].key) {
+                    if let Some(o) = list.pop() {
+                        self.old_done[o] = true;
+                        self.new_done[n] = true;
+                        self.found.push(Op::Moved { old: o, new: n });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A sentence split in two, or two joined, with the same words: inside one hunk only.
+    fn splits(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
+        for (ro, ins) in hunks {
+            let old_keys: HashMap<u64, usize> = ro
+                .iter()
+                .filter(|&&o| !self.old_done[o])
+                .map(|&o| (self.old.sentences[o].key, o))
+                .collect();
+            for w in ins.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if self.new_done[a] || self.new_done[b] {
+                    continue;
+                }
+                let h = hash_concat(&self.new.sentences[a].tokens, &self.new.sentences[b].tokens);
+                if let Some(&o) = old_keys.get(&h) {
+                    if !self.old_done[o] {
+                        self.old_done[o] = true;
+                        self.new_done[a] = true;
+                        self.new_done[b] = true;
+                        self.found.push(Op::Split { old: o, new: (a, b) });
+                    }
+                }
+            }
+            let new_keys: HashMap<u64, usize> = ins
+                .iter()
+                .filter(|&&n| !self.new_done[n])
+                .map(|&n| (self.new.sentences[n].key, n))
+                .collect();
+            for w in ro.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if self.old_done[a] || self.old_done[b] {
+                    continue;
+                }
+                let h = hash_concat(&self.old.sentences[a].tokens, &self.old.sentences[b].tokens);
+                if let Some(&n) = new_keys.get(&h) {
+                    if !self.new_done[n] {
+                        self.old_done[a] = true;
+                        self.old_done[b] = true;
+                        self.new_done[n] = true;
+                        self.found.push(Op::Joined { old: (a, b), new: n });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pair rewordings by word overlap: within each hunk first, then across hunks (a sentence
+    /// moved and edited), each step only while the comparison budget lasts.
+    fn pairs(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
+        let mut old_sets: HashMap<usize, Vec<u64>> = HashMap::new();
+        let mut new_sets: HashMap<usize, Vec<u64>> = HashMap::new();
+        let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
+        let mut compared: std::collections::HashSet<(usize, usize)> = Default::default();
+
+        let mut groups: Vec<(Vec<usize>, Vec<usize>)> = hunks
+            .iter()
+            .map(|(ro, ins)| {
+                (
+                    ro.iter().copied().filter(|&o| !self.old_done[o]).collect(),
+                    ins.iter().copied().filter(|&n| !self.new_done[n]).collect(),
+                )
+            })
+            .collect();
+        // Across hunks: everything still unmatched, as one more group.
+        let all_old: Vec<usize> = groups.iter().flat_map(|(o, _)| o.clone()).collect();
+        let all_new: Vec<usize> = groups.iter().flat_map(|(_, n)| n.clone()).collect();
+        if groups.len() > 1 {
+            groups.push((all_old, all_new));
+        }
+
+        for (ro, ins) in &groups {
+            if ro.is_empty() || ins.is_empty() {
+                continue;
+            }
+            let full = ro.len() * ins.len();
+            // Too many for all pairs: compare along the diagonal band the budget allows.
+            let band = if full <= self.budget {
+                usize::MAX
+            } else {
+                self.coarse = true;
+                self.budget / (2 * ro.len().max(ins.len())).max(1)
+            };
+            if band == 0 {
+                continue;
+            }
+            for (i, &o) in ro.iter().enumerate() {
+                let centre = i * ins.len() / ro.len();
+                let lo = centre.saturating_sub(band);
+                let hi = centre.saturating_add(band).saturating_add(1).min(ins.len());
+                for &n in &ins[lo..hi] {
+                    if self.budget == 0 {
+                        self.coarse = true;
+                        break;
+                    }
+                    if !compared.insert((o, n)) {
+                        continue;
+                    }
+                    self.budget -= 1;
+                    let a = old_sets
+                        .entry(o)
+                        .or_insert_with(|| token_hashes(&self.old.sentences[o].tokens));
+                    let b = new_sets
+                        .entry(n)
+                        .or_insert_with(|| token_hashes(&self.new.sentences[n].tokens));
+                    let sim = dice(a, b);
+                    if sim >= REWRITE_THRESHOLD {
+                        candidates.push((sim, o, n));
+                    }
+                }
+            }
+        }
+        // Best pairs first; ties broken by position so the result is deterministic.
+        candidates.sort_by(|x, y| {
+            y.0.partial_cmp(&x.0)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(x.1.cmp(&y.1))
+                .then(x.2.cmp(&y.2))
+        });
+        for (_, o, n) in candidates {
+            if !self.old_done[o] && !self.new_done[n] {
+                self.old_done[o] = true;
+                self.new_done[n] = true;
+                self.found.push(Op::Paired { old: o, new: n });
+            }
+        }
+    }
+
+    fn finish(mut self, same: Vec<(usize, usize)>) -> Alignment {
+        for &(o, n) in &same {
+            self.old_done[o] = true;
+            self.new_done[n] = true;
+        }
+        let mut ops: Vec<Op> = same.into_iter().map(|(old, new)| Op::Same { old, new }).collect();
+        ops.append(&mut self.found);
+        for (o, done) in self.old_done.iter().enumerate() {
+            if !done {
+                ops.push(Op::Removed { old: o });
+            }
+        }
+        for (n, done) in self.new_done.iter().enumerate() {
+            if !done {
+                ops.push(Op::Inserted { new: n });
+            }
+        }
+        // Order by position in the new document; a removal sits before the new position of
+        // the first old sentence after it that survived.
+        let mut survivor_at: Vec<Option<usize>> = vec![None; self.old.sentences.len()];
+        for op in &ops {
+            match *op {
+                Op::Same { old, new } | Op::Moved { old, new } | Op::Paired { old, new } => {
+                    survivor_at[old] = Some(new)
+                }
+                Op::Split { old, new } => survivor_at[old] = Some(new.0),
+                Op::Joined { old, new } => {
+                    survivor_at[old.0] = Some(new);
+                    survivor_at[old.1] = Some(new);
+                }
+                _ => {}
+            }
+        }
+        let n_new = self.new.sentences.len();
+        let mut next_survivor = vec![n_new; survivor_at.len() + 1];
+        for o in (0..survivor_at.len()).rev() {
+            next_survivor[o] = survivor_at[o].unwrap_or(next_survivor[o + 1]);
+        }
+        let sort_key = |op: &Op| -> (usize, u8, usize) {
+            match *op {
+                Op::Removed { old } => (next_survivor[old + 1].min(n_new), 0, old),
+                Op::Same { new, .. }
+                | Op::Moved { new, .. }
+                | Op::Paired { new, .. }
+                | Op::Inserted { new }
+                | Op::Joined { new, .. } => (new, 1, 0),
+                Op::Split { new, .. } => (new.0, 1, 0),
+            }
+        };
+        ops.sort_by_key(sort_key);
+        Alignment {
+            ops,
+            coarse: self.coarse,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(paras: &[&str]) -> Document {
+        let p: Vec<String> = paras.iter().map(|s| s.to_string()).collect();
+        Document::build("H", &p)
+    }
+
+    #[test]
+    fn identical_documents_align_as_same() {
+        let d = doc(&["One fact here. Two facts here.", "Third fact."]);
+        let a = align(&d, &d, 1000);
+        assert!(a.ops.iter().all(|op| matches!(op, Op::Same { .. })));
+    }
+
+    #[test]
+    fn a_moved_paragraph_is_a_move() {
+        let a = doc(&["Alpha beta gamma.", "Delta epsilon zeta.", "Eta theta iota."]);
+        let b = doc(&["Delta epsilon zeta.", "Eta theta iota.", "Alpha beta gamma."]);
+        let al = align(&a, &b, 1000);
+        assert!(al.ops.iter().all(|op| matches!(op, Op::Same { .. } | Op::Moved { .. })), "{:?}", al.ops);
+    }
+
+    #[test]
+    fn rewording_pairs_and_rewrites_split_in_two() {
+        let a = doc(&["The envoys met on Monday in the port city for talks."]);
+        let b = doc(&["The envoys met on Tuesday in the port city for talks."]);
+        assert!(matches!(align(&a, &b, 1000).ops[..], [Op::Paired { .. }]));
+        let c = doc(&["Completely different words appear here now."]);
+        let ops = align(&a, &c, 1000).ops;
+        assert!(matches!(ops[..], [Op::Removed { .. }, Op::Inserted { .. }]), "{ops:?}");
+    }
+
+    #[test]
+    fn pairing_work_is_bounded_and_deterministic() {
+        let words = |seed: usize, n: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("Word{} alpha{} beta{} gamma{}.", (i * 7 + seed) % 97, i % 13, (i + seed) % 11, i % 5))
+                .collect()
+        };
+        let a = Document::build("H", &words(1, 400));
+        let b = Document::build("H", &words(2, 400));
+        let x = align(&a, &b, 5_000);
+        let y = align(&a, &b, 5_000);
+        assert!(x.coarse);
+        assert_eq!(x.ops, y.ops);
+    }
+}

@@ -1,0 +1,19 @@
+//! redline: finds which facts changed between versions of a live news story.
+//!
+//! The core is pure: [`engine::Engine::process`] maps `(previous state, new version, now)` to
+//! `(events, revision record, new state)`. Everything that touches files, terminals or Kafka is
+//! an adapter around it (`io`, `kafka`, `audit`).
+
+pub mod config;
+pub mod detect;
+pub mod diff;
+pub mod engine;
+pub mod input;
+pub mod io;
+pub mod model;
+pub mod text;
+
+/// A problem with how redline was invoked or configured: exits with code 2 (DESIGN §6).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,174 @@
+//! Figures: numbers with their currency, scale and unit as written (17.5%, €3.1 million, 2,400,
+//! two-week, nine). Each gets a canonical value so "2,400" and "2400", or "nine" and "9", compare
+//! equal while any real change of a figure does not.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Byte range of the number part (currency, digits or number word, scale, percent).
+    pub start: usize,
+    pub end: usize,
+    /// As written, including an attached hyphenated unit ("two-week", "3-year-old").
+    pub text: String,
+    /// Canonical form: currency + value + percent marker, e.g. "€3100000", "17.5%", "2".
+    pub key: String,
+}
+
+const NUMBER_WORDS: &[(&str, f64)] = &[
+    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0),
+    ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0),
+    ("eleven", 11.0), ("twelve", 12.0), ("thirteen", 13.0), ("fourteen", 14.0),
+    ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0), ("eighteen", 18.0),
+    ("nineteen", 19.0), ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0),
+    ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0),
+    ("hundred", 100.0), ("thousand", 1e3), ("dozen", 12.0), ("dozens", 24.0),
+    ("hundreds", 200.0), ("thousands", 2e3),
+    ("half", 0.5), ("double", 2.0), ("twice", 2.0), ("triple", 3.0),
+    ("first", 1.0), ("second", 2.0), ("third", 3.0), ("fourth", 4.0), ("fifth", 5.0),
+    ("sixth", 6.0), ("seventh", 7.0), ("eighth", 8.0), ("ninth", 9.0), ("tenth", 10.0),
+    // Swedish
+    ("två", 2.0), ("tre", 3.0), ("fyra", 4.0), ("fem", 5.0), ("sju", 7.0), ("åtta", 8.0),
+    ("nio", 9.0), ("tio", 10.0), ("elva", 11.0), ("tolv", 12.0), ("tjugo", 20.0),
+    ("trettio", 30.0), ("fyrtio", 40.0), ("femtio", 50.0), ("hundra", 100.0),
+    ("tusen", 1e3), ("tusentals", 2e3), ("hundratals", 200.0),
+];
+
+const SCALES: &[(&str, f64)] = &[
+    ("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("mn", 1e6),
+    ("m", 1e6), ("k", 1e3), ("thousand", 1e3), ("miljoner", 1e6), ("miljon", 1e6),
+    ("miljarder", 1e9), ("miljard", 1e9), ("mdr", 1e9), ("milj", 1e6),
+];
+
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
+    let scales: Vec<&str> = SCALES.iter().map(|(w, _)| *w).collect();
+    let pattern = format!(
+        r"(?ix)
+        (?P<cur>(?:US|A|C|NZ|HK)?[$€£¥₹]|\b(?:USD|EUR|GBP|SEK|kr)\s?)?
+        (?:
+          (?P<num>\b\d{{1,3}}(?:(?:,|\x20|\u{{00A0}}|\u{{202F}})\d{{3}})+(?:\.\d+)?(?:\b|$)
+                |\b\d+(?:[.,:]\d+)?(?:st|nd|rd|th)?\b)
+          |(?P<word>\b(?:{words})(?:-(?:{words}))?\b)
+        )
+        (?P<scale>\s?(?:{scales})\b)?
+        (?P<pct>\s?(?:%|per\x20?cent\b|percent\b|procent\b))?
+        (?P<unit>-[[:alpha:]]+(?:-[[:alpha:]]+)*)?",
+        words = words.join("|"),
+        scales = scales.join("|"),
+    );
+    Regex::new(&pattern).expect("figure pattern compiles")
+});
+
+fn word_value(w: &str) -> Option<f64> {
+    let lower = w.to_lowercase();
+    let mut total = 0.0;
+    let mut found = false;
+    for part in lower.split('-') {
+        if let Some((_, v)) = NUMBER_WORDS.iter().find(|(n, _)| *n == part) {
+            total += v;
+            found = true;
+        }
+    }
+    found.then_some(total)
+}
+
+fn digits_value(s: &str) -> Option<f64> {
+    let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    if s.contains(':') {
+        // A time of day: keep it as hours and minutes, never equal to a plain number.
+        let (h, m) = s.split_once(':')?;
+        return Some(h.parse::<f64>().ok()? * 100.0 + m.parse::<f64>().ok()? + 0.001);
+    }
+    let groups: Vec<&str> = s.split([',', ' ', '\u{00A0}', '\u{202F}']).collect();
+    let plain = if groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3 || g.contains('.'))
+    {
+        groups.concat()
+    } else if groups.len() == 2 {
+        // Decimal comma (3,1 in Swedish).
+        format!("{}.{}", groups[0], groups[1])
+    } else {
+        groups.concat()
+    };
+    plain.parse().ok()
+}
+
+fn canonical(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
+}
+
+/// All figures in `text`, in order.
+pub fn figures(text: &str) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for caps in FIGURE.captures_iter(text) {
+        let whole = caps.get(0).expect("match");
+        let value = if let Some(n) = caps.name("num") {
+            digits_value(n.as_str())
+        } else {
+            caps.name("word").and_then(|w| word_value(w.as_str()))
+        };
+        let Some(mut value) = value else { continue };
+        if let Some(scale) = caps.name("scale") {
+            let s = scale.as_str().trim().to_lowercase();
+            // "m"/"k" count as a scale only when glued to a digit ("$3m"), not "3 m" (metres).
+            let glued = !scale.as_str().starts_with(char::is_whitespace);
+            if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == s) {
+                if (s != "m" && s != "k") || glued {
+                    value *= mult;
+                }
+            }
+        }
+        let currency = caps
+            .name("cur")
+            .map(|c| c.as_str().trim().to_uppercase())
+            .unwrap_or_default();
+        let pct = if caps.name("pct").is_some() { "%" } else { "" };
+        let number_end = caps
+            .name("unit")
+            .map(|u| u.start())
+            .unwrap_or(whole.end());
+        out.push(Figure {
+            start: whole.start(),
+            end: number_end,
+            text: whole.as_str().trim().to_string(),
+            key: format!("{currency}{}{pct}", canonical(value)),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(t: &str) -> Vec<String> {
+        figures(t).into_iter().map(|f| f.key).collect()
+    }
+    fn texts(t: &str) -> Vec<String> {
+        figures(t).into_iter().map(|f| f.text).collect()
+    }
+
+    #[test]
+    fn reads_units_currencies_and_words() {
+        assert_eq!(texts("a two-week pause"), vec!["two-week"]);
+        assert_eq!(keys("€3.1 million"), vec!["€3100000"]);
+        assert_eq!(keys("17.5% of 2,400 people"), vec!["17.5%", "2400"]);
+        assert_eq!(keys("nine dead, 9 injured"), vec!["9", "9"]);
+        assert_eq!(keys("200 000 kronor"), vec!["200000"]);
+        assert_eq!(keys("3,1 procent"), vec!["3.1%"]);
+        assert_eq!(keys("$4bn"), vec!["$4000000000"]);
+        assert_eq!(keys("at 18:05"), vec!["1805.001"]);
+        assert_eq!(keys("twenty-five"), vec!["25"]);
+    }
+
+    #[test]
+    fn formatting_of_the_same_value_compares_equal() {
+        assert_eq!(keys("2,400"), keys("2400"));
+        assert_eq!(keys("17.5 per cent"), keys("17.5%"));
+        assert_ne!(keys("8 dead"), keys("11 dead"));
+        assert_ne!(keys("two-week"), keys("three-week"));
+    }
+}

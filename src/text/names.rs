@@ -1,0 +1,176 @@
+//! Names: runs of capitalised words ("Foreign Minister Amina Okafor", "UN", "Bo Ericsson"), with
+//! leading titles separated so a speaker is reported as the name written in the story.
+
+use super::lexicon;
+
+/// A word of a sentence with its byte range and whether punctuation follows it.
+#[derive(Debug, Clone)]
+pub struct Word<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    /// Punctuation (,.;:!? or a quote mark) right after the word: a name run cannot continue.
+    pub punct_after: Option<char>,
+    /// Punctuation right before the word (an opening quote or bracket).
+    pub punct_before: Option<char>,
+}
+
+/// Split into words, trimming punctuation around each and remembering it.
+pub fn words(s: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw in s.split(|c: char| c.is_whitespace()) {
+        let raw_start = offset;
+        offset += raw.len() + 1;
+        if raw.is_empty() {
+            continue;
+        }
+        let lead = raw.len() - raw.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+        let body = &raw[lead..];
+        let trimmed = body.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.is_empty() {
+            continue;
+        }
+        let trail = &body[trimmed.len()..];
+        out.push(Word {
+            text: trimmed,
+            start: raw_start + lead,
+            end: raw_start + lead + trimmed.len(),
+            punct_after: trail.chars().next(),
+            punct_before: raw[..lead].chars().last(),
+        });
+    }
+    out
+}
+
+const CONNECTORS: &[&str] = &[
+    "de", "van", "von", "al", "bin", "der", "den", "la", "le", "af", "da", "di", "du", "el",
+    "ibn", "ben", "del", "dos", "das", "y",
+];
+
+pub fn is_capitalised(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn lower_in(w: &str, list: &[&str]) -> bool {
+    let lower = w.to_lowercase();
+    list.contains(&lower.as_str())
+}
+
+/// A run of capitalised words, as word indices `start..end`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameRun {
+    pub start: usize,
+    pub end: usize,
+    /// The run as written, titles included.
+    pub full: String,
+    /// The run without leading titles ("Amina Okafor" from "Foreign Minister Amina Okafor").
+    pub name: String,
+    /// Lower-cased title words that preceded the name.
+    pub titles: Vec<String>,
+}
+
+impl NameRun {
+    /// Looks like a person rather than an organisation or place.
+    pub fn is_person(&self) -> bool {
+        let parts: Vec<&str> = self.name.split(' ').collect();
+        if parts.iter().any(|p| lower_in(p, lexicon::ORGANISATION_WORDS)) {
+            return false;
+        }
+        if parts.iter().all(|p| p.chars().all(|c| !c.is_lowercase())) {
+            return false; // acronyms: UN, WHO, SVT
+        }
+        !self.titles.is_empty() || parts.len() >= 2
+    }
+
+    pub fn surname(&self) -> &str {
+        self.name.rsplit(' ').next().unwrap_or(&self.name)
+    }
+}
+
+/// Runs of capitalised words in `words[range]`. A run breaks at punctuation; the first word
+/// of a sentence counts only when more capitalised words follow it (so "Talks resumed" is not
+/// a name) or it is an acronym.
+pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        let w = ws[i].text;
+        let starts_run = is_capitalised(w) && !lower_in(w, lexicon::NOT_NAMES)
+            || is_capitalised(w) && lower_in(w, lexicon::TITLES) && lower_in(w, lexicon::NOT_NAMES);
+        if !starts_run {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        let mut end = i + 1;
+        if ws[i].punct_after.is_none() {
+            while j < ws.len() {
+                let t = ws[j].text;
+                if is_capitalised(t) && !lower_in(t, &["i"]) {
+                    end = j + 1;
+                } else if !lower_in(t, CONNECTORS) {
+                    break;
+                }
+                if ws[j].punct_after.is_some() {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        let run = &ws[i..end];
+        let single_sentence_start = i == 0 && end == 1 && !w.chars().all(|c| !c.is_lowercase());
+        let titles: Vec<String> = run
+            .iter()
+            .take_while(|x| lower_in(x.text, lexicon::TITLES))
+            .map(|x| x.text.to_lowercase())
+            .collect();
+        let rest: Vec<&str> = run[titles.len()..].iter().map(|x| x.text).collect();
+        let all_not_names = rest.iter().all(|x| lower_in(x, lexicon::NOT_NAMES));
+        if !single_sentence_start && !rest.is_empty() && !all_not_names {
+            out.push(NameRun {
+                start: i,
+                end,
+                full: run.iter().map(|x| x.text).collect::<Vec<_>>().join(" "),
+                name: rest.join(" "),
+                titles,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// The entities of a sentence as written, without duplicates, in order.
+pub fn entities(sentence: &str) -> Vec<String> {
+    let ws = words(sentence);
+    let mut out: Vec<String> = Vec::new();
+    for run in name_runs(&ws) {
+        if !out.contains(&run.name) {
+            out.push(run.name);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_and_strips_titles() {
+        let ws = words("Foreign Minister Amina Okafor met UN envoys in Harbour City.");
+        let runs = name_runs(&ws);
+        let names: Vec<&str> = runs.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, vec!["Amina Okafor", "UN", "Harbour City"]);
+        assert!(runs[0].is_person());
+        assert!(!runs[1].is_person());
+        assert!(!runs[2].is_person());
+    }
+
+    #[test]
+    fn a_capitalised_first_word_alone_is_not_a_name() {
+        assert_eq!(entities("Talks resumed on Monday."), Vec::<String>::new());
+        assert_eq!(entities("Okafor Hale arrived."), vec!["Okafor Hale"]);
+    }
+}

@@ -1,0 +1,162 @@
+//! Character-level normalisation: the typographic variants that never carry information
+//! (quote styles, apostrophes, dashes, exotic spaces) are folded to one form.
+
+/// Fold one character to its plain form, or `None` to drop it (soft hyphen, zero-width marks).
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}'
+        | '\u{2033}' | '\u{2039}' | '\u{203A}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
+        '\u{2026}' => '.',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    })
+}
+
+/// Typographic folding plus whitespace collapsing; the text keeps its words and punctuation.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars().filter_map(fold_char) {
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    out
+}
+
+/// Collapse runs of whitespace (including NBSP) into one space and trim; keeps every other
+/// character as written. Used on text we show back to people.
+pub fn clean_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Split a body into paragraphs at blank lines; lines inside a paragraph are joined.
+pub fn paragraphs(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        if line.trim().is_empty() {
+            if !current.trim().is_empty() {
+                out.push(clean_whitespace(&current));
+            }
+            current.clear();
+        } else {
+            current.push(' ');
+            current.push_str(line);
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(clean_whitespace(&current));
+    }
+    out
+}
+
+/// HTML to paragraphs: each block element (p, li, h1–h6, blockquote, div, tr…) starts a new
+/// paragraph; entities are decoded by the HTML parser; script and style are dropped.
+pub fn html_paragraphs(html: &str) -> Vec<String> {
+    use scraper::{Html, Node};
+    const BLOCKS: &[&str] = &[
+        "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
+        "table", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt",
+        "pre", "aside", "main", "br", "hr",
+    ];
+    let doc = Html::parse_fragment(html);
+    let mut out = Vec::new();
+    let mut current = String::new();
+    fn flush(current: &mut String, out: &mut Vec<String>) {
+        let p = clean_whitespace(current);
+        if !p.is_empty() {
+            out.push(p);
+        }
+        current.clear();
+    }
+    // Iterative walk with explicit enter/leave so deeply nested input cannot overflow the stack.
+    let mut stack = vec![(doc.tree.root(), false)];
+    while let Some((node, leaving)) = stack.pop() {
+        match node.value() {
+            Node::Element(el) => {
+                let name = el.name();
+                if name == "script" || name == "style" || name == "noscript" {
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                if leaving {
+                    if block {
+                        flush(&mut current, &mut out);
+                    } else if name == "td" || name == "th" {
+                        current.push_str(" | ");
+                    }
+                    continue;
+                }
+                if block {
+                    flush(&mut current, &mut out);
+                }
+                stack.push((node, true));
+                let children: Vec<_> = node.children().collect();
+                for child in children.into_iter().rev() {
+                    stack.push((child, false));
+                }
+            }
+            Node::Text(t) => {
+                if !leaving {
+                    current.push_str(t);
+                }
+            }
+            _ => {
+                if !leaving {
+                    stack.push((node, true));
+                    let children: Vec<_> = node.children().collect();
+                    for child in children.into_iter().rev() {
+                        stack.push((child, false));
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    out.into_iter()
+        .map(|p| p.trim_end_matches(" |").trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_quote_styles_dashes_and_spaces() {
+        assert_eq!(fold("“It’s  done”\u{00A0}— «oui»"), "\"It's done\" - \"oui\"");
+    }
+
+    #[test]
+    fn splits_paragraphs_at_blank_lines() {
+        assert_eq!(paragraphs("a\nb\n\n\n c \n\n"), vec!["a b", "c"]);
+    }
+
+    #[test]
+    fn html_blocks_become_paragraphs_and_entities_decode() {
+        let p = html_paragraphs("<p>One &amp; <b>two</b></p><ul><li>three</li><li>four&nbsp;five</li></ul><script>x()</script>");
+        assert_eq!(p, vec!["One & two", "three", "four five"]);
+    }
+}

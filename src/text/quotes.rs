@@ -1,0 +1,477 @@
+//! Direct quotations and their speakers. A quotation is quoted speech attributed to someone: a
+//! speech verb ("said", "säger", "a déclaré", "according to"), a colon before the quote, a
+//! pronoun referring back to the last person named, or a quote continuing the last speaker's.
+//! Scare quotes around a word or a short name are not quotations.
+
+use super::lexicon;
+use super::names::{self, NameRun, Word};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuoteInfo {
+    pub text: String,
+    pub speaker: Option<String>,
+}
+
+/// What earlier sentences tell about who is speaking; updated in document order.
+#[derive(Debug, Clone, Default)]
+pub struct SpeakerContext {
+    pub last_person: Option<String>,
+    pub last_speaker: Option<String>,
+    /// Units since the last quotation (a bare quote right after one continues it).
+    pub since_quote: usize,
+    /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
+    pub roles: Vec<(String, String)>,
+    /// Surnames of people named so far, so a later bare surname counts as a person.
+    pub people: Vec<String>,
+}
+
+/// A span of quoted text: byte range of the inside, and the opening mark's byte offset.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    open: usize,
+    start: usize,
+    end: usize,
+    close_end: usize,
+    dash: bool,
+}
+
+fn quote_spans(s: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if lexicon::opens_with_speech_dash(s) {
+        let first = s.chars().next().map_or(1, char::len_utf8) + 1;
+        let end = dash_quote_end(s).unwrap_or(s.len());
+        spans.push(Span {
+            open: 0,
+            start: first,
+            end,
+            close_end: end,
+            dash: true,
+        });
+        return spans;
+    }
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = chars[i];
+        let closers: &[char] = match c {
+            '“' => &['”', '“'],
+            '„' => &['“', '”'],
+            '«' => &['»'],
+            '»' => &['«'],
+            '‹' => &['›'],
+            '"' => &['"'],
+            '”' => &['”'],
+            '‘' => &['’'],
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let start = pos + c.len_utf8();
+        let mut j = i + 1;
+        let mut found = None;
+        while j < chars.len() {
+            let (p2, c2) = chars[j];
+            if closers.contains(&c2) {
+                // A single closing quote followed by a letter is an apostrophe ("Russia’s").
+                let next_is_letter = chars.get(j + 1).is_some_and(|(_, n)| n.is_alphabetic());
+                if !(c2 == '’' && next_is_letter) {
+                    found = Some((j, p2, p2 + c2.len_utf8()));
+                    break;
+                }
+            }
+            j += 1;
+        }
+        match found {
+            Some((j, end, close_end)) => {
+                spans.push(Span {
+                    open: pos,
+                    start,
+                    end,
+                    close_end,
+                    dash: false,
+                });
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    spans
+}
+
+/// Where a dash quote ends: at the comma (or dash) before its attribution, if it has one.
+fn dash_quote_end(s: &str) -> Option<usize> {
+    let lower = s.to_lowercase();
+    let mut best: Option<usize> = None;
+    for v in lexicon::SPEECH_VERBS {
+        for (i, _) in lower.match_indices(v) {
+            let after_ok = lower[i + v.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let before = lower[..i].trim_end();
+            if !after_ok || i == 0 {
+                continue;
+            }
+            if before.ends_with(',') || before.ends_with('–') || before.ends_with('-') {
+                let cut = before.len() - 1;
+                if best.is_none_or(|b| cut < b) {
+                    best = Some(cut);
+                }
+            }
+        }
+    }
+    best.filter(|&b| b > 2)
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+fn clean_quote_text(s: &str) -> String {
+    s.trim()
+        .trim_end_matches([',', ';', ':', '.', ' ', '–', '-', '—'])
+        .trim_start_matches(['…', '.', ' '])
+        .to_string()
+}
+
+/// Is `w` (with any following words) a speech verb or phrase? Returns how many words it spans.
+fn speech_verb_at(ws: &[Word<'_>], i: usize) -> Option<usize> {
+    let one = ws[i].text.to_lowercase();
+    let two = ws
+        .get(i + 1)
+        .map(|n| format!("{one} {}", n.text.to_lowercase()));
+    if let Some(two) = &two {
+        if lexicon::SPEECH_VERBS.contains(&two.as_str()) {
+            return Some(2);
+        }
+    }
+    lexicon::SPEECH_VERBS
+        .contains(&one.as_str())
+        .then_some(1)
+}
+
+fn is_pronoun(w: &str) -> bool {
+    lexicon::PRONOUNS.contains(&w.to_lowercase().as_str())
+}
+
+/// Find the quotation in one sentence unit, if any, and its speaker. `ctx` is read, not updated.
+pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
+    let spans = quote_spans(sentence);
+    if spans.is_empty() {
+        return None;
+    }
+    // The frame: the sentence with quoted spans blanked, so names inside quotes never become
+    // speakers.
+    let mut frame = String::with_capacity(sentence.len());
+    let mut last = 0;
+    for sp in &spans {
+        frame.push_str(&sentence[last..sp.open]);
+        frame.push_str(&" ".repeat(sp.close_end - sp.open));
+        last = sp.close_end;
+    }
+    frame.push_str(&sentence[last..]);
+    let ws = names::words(&frame);
+    let total_words = word_count(sentence);
+    let frame_words = ws.len();
+
+    let speaker = attributed_speaker(&frame, &ws, &spans, ctx);
+    let attributed = speaker.is_some() || has_speech_verb(&ws);
+
+    let mut kept = Vec::new();
+    for sp in &spans {
+        let inner = &sentence[sp.start..sp.end];
+        let n = word_count(inner);
+        if n == 0 {
+            continue;
+        }
+        if sp.dash {
+            kept.push(inner);
+            continue;
+        }
+        let inner_words = names::words(inner);
+        let title_case = inner_words.iter().all(|w| names::is_capitalised(w.text));
+        let before = sentence[..sp.open].trim_end();
+        let prev_word = before
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let scare_marker = matches!(
+            prev_word.as_str(),
+            "the" | "a" | "an" | "so-called" | "dubbed" | "called" | "named" | "term" | "word"
+                | "phrase" | "slogan" | "codenamed" | "den" | "det" | "så" | "kallade" | "its"
+                | "their" | "his" | "her" | "our" | "as"
+        );
+        let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
+        let is_quote = if title_case && n <= 5 {
+            false
+        } else if scare_marker && n < 6 {
+            false
+        } else if attributed {
+            n >= 2
+        } else {
+            whole_sentence && n >= 3
+        };
+        if is_quote {
+            kept.push(inner);
+        }
+    }
+    if kept.is_empty() {
+        return None;
+    }
+    let text = kept
+        .iter()
+        .map(|t| clean_quote_text(t))
+        .collect::<Vec<_>>()
+        .join(" … ");
+    let speaker = speaker.or_else(|| {
+        // A bare quotation right after another continues the same speaker's words.
+        (!attributed && ctx.since_quote <= 2)
+            .then(|| ctx.last_speaker.clone())
+            .flatten()
+    });
+    Some(QuoteInfo { text, speaker })
+}
+
+fn has_speech_verb(ws: &[Word<'_>]) -> bool {
+    (0..ws.len()).any(|i| speech_verb_at(ws, i).is_some())
+}
+
+/// The speaker named around a speech verb or colon in the frame.
+fn attributed_speaker(
+    frame: &str,
+    ws: &[Word<'_>],
+    spans: &[Span],
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    let runs = names::name_runs(ws);
+    let quote_pos = spans[0].open;
+    // Candidate verbs, nearest to a quotation first.
+    let mut verbs: Vec<(usize, usize)> = (0..ws.len())
+        .filter_map(|i| speech_verb_at(ws, i).map(|n| (i, n)))
+        .collect();
+    verbs.sort_by_key(|(i, _)| {
+        spans
+            .iter()
+            .map(|sp| {
+                let w = &ws[*i];
+                if w.start >= sp.close_end {
+                    w.start - sp.close_end
+                } else {
+                    sp.open.saturating_sub(w.end)
+                }
+            })
+            .min()
+            .unwrap_or(usize::MAX)
+    });
+    for (vi, vn) in verbs {
+        let verb = ws[vi..vi + vn]
+            .iter()
+            .map(|w| w.text.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let follows = lexicon::SPEAKER_FOLLOWS.contains(&verb.as_str());
+        let after = vi + vn;
+        // "said Okafor", "säger hon", "according to the minister"
+        if ws[vi + vn - 1].punct_after.is_none() || follows {
+            if let Some(s) = speaker_starting_at(ws, &runs, after, ctx) {
+                return Some(s);
+            }
+        }
+        if follows {
+            continue;
+        }
+        // "Okafor said", "Okafor, the foreign minister, said", "she said"
+        if let Some(s) = speaker_ending_at(ws, &runs, vi, ctx) {
+            return Some(s);
+        }
+    }
+    // "Okafor: “…”"
+    let before_quote = frame[..quote_pos].trim_end();
+    if before_quote.ends_with(':') {
+        if let Some(run) = runs.iter().rev().find(|r| ws[r.end - 1].end <= quote_pos) {
+            if ws[run.end - 1].punct_after == Some(':') {
+                return Some(resolve_run(run, ctx));
+            }
+        }
+    }
+    None
+}
+
+fn resolve_run(run: &NameRun, _ctx: &SpeakerContext) -> String {
+    run.name.clone()
+}
+
+fn speaker_starting_at(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    i: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    let w = ws.get(i)?;
+    if is_pronoun(w.text) {
+        return ctx.last_person.clone().or_else(|| ctx.last_speaker.clone());
+    }
+    if let Some(run) = runs.iter().find(|r| r.start == i) {
+        return Some(resolve_run(run, ctx));
+    }
+    // "said the foreign minister", "said a UN spokesperson, Jane Doe"
+    let mut phrase = Vec::new();
+    for (k, w) in ws[i..].iter().enumerate().take(6) {
+        if let Some(run) = runs.iter().find(|r| r.start == i + k) {
+            if run.titles.is_empty() && k > 0 && phrase.iter().all(|p: &&str| !names::is_capitalised(p)) {
+                // "said the minister, Amina Okafor" → the name wins.
+                if ws[i + k - 1].punct_after == Some(',') {
+                    return Some(resolve_run(run, ctx));
+                }
+            }
+        }
+        phrase.push(w.text);
+        if w.punct_after.is_some() {
+            break;
+        }
+    }
+    role_phrase(&phrase, ctx)
+}
+
+fn speaker_ending_at(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    verb: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    if verb == 0 {
+        return None;
+    }
+    let prev = &ws[verb - 1];
+    if is_pronoun(prev.text) {
+        return ctx.last_person.clone().or_else(|| ctx.last_speaker.clone());
+    }
+    if let Some(run) = runs.iter().find(|r| r.end == verb) {
+        return Some(resolve_run(run, ctx));
+    }
+    // Appositive: "Okafor, the foreign minister, said" / "Okafor, 54, said".
+    if prev.punct_after == Some(',') {
+        let mut k = verb - 1;
+        let mut steps = 0;
+        while k > 0 && steps < 8 {
+            k -= 1;
+            steps += 1;
+            if ws[k].punct_after == Some(',') {
+                if let Some(run) = runs.iter().find(|r| r.end == k + 1) {
+                    return Some(resolve_run(run, ctx));
+                }
+                break;
+            }
+        }
+    }
+    // "The minister said", "a spokesperson for the agency said"
+    let mut start = verb;
+    while start > 0 && verb - start < 5 && ws[start - 1].punct_after.is_none() {
+        start -= 1;
+    }
+    let phrase: Vec<&str> = ws[start..verb].iter().map(|w| w.text).collect();
+    role_phrase(&phrase, ctx)
+}
+
+/// A role instead of a name ("the foreign minister"): the person known by that role, or the
+/// role itself as written.
+fn role_phrase(phrase: &[&str], ctx: &SpeakerContext) -> Option<String> {
+    let words: Vec<&str> = phrase
+        .iter()
+        .copied()
+        .skip_while(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an" | "its" | "their"))
+        .collect();
+    let head = words.last()?.to_lowercase();
+    if !lexicon::TITLES.contains(&head.as_str()) || matches!(head.as_str(), "the" | "a" | "an") {
+        return None;
+    }
+    if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
+        return Some(person.clone());
+    }
+    Some(words.join(" "))
+}
+
+/// Update the context with what this unit says (after its own quote has been resolved).
+pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
+    let ws = names::words(sentence);
+    for run in names::name_runs(&ws) {
+        let known = ctx.people.iter().any(|p| *p == run.name || *p == run.surname());
+        if run.is_person() || known {
+            ctx.last_person = Some(run.name.clone());
+            if !ctx.people.contains(&run.surname().to_string()) {
+                ctx.people.push(run.surname().to_string());
+            }
+            for t in &run.titles {
+                if !matches!(t.as_str(), "the" | "a" | "an") {
+                    ctx.roles.push((t.clone(), run.name.clone()));
+                }
+            }
+        }
+    }
+    match quote {
+        Some(q) => {
+            if let Some(s) = &q.speaker {
+                ctx.last_speaker = Some(s.clone());
+                if s.chars().next().is_some_and(char::is_uppercase) {
+                    ctx.last_person = Some(s.clone());
+                    let surname = s.rsplit(' ').next().unwrap_or(s).to_string();
+                    if !ctx.people.contains(&surname) {
+                        ctx.people.push(surname);
+                    }
+                }
+            }
+            ctx.since_quote = 0;
+        }
+        None => ctx.since_quote += 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Option<QuoteInfo> {
+        find_quote(s, &SpeakerContext::default())
+    }
+    fn speaker(s: &str) -> Option<String> {
+        q(s).and_then(|q| q.speaker)
+    }
+
+    #[test]
+    fn quote_styles_and_speaker_positions() {
+        assert_eq!(speaker("“Nobody leaves this room without a plan,” Okafor told reporters."), Some("Okafor".into()));
+        assert_eq!(speaker("\"We are ready to talk,\" said Foreign Minister Amina Okafor."), Some("Amina Okafor".into()));
+        assert_eq!(speaker("«Nous sommes prêts à parler», a déclaré Dupont."), Some("Dupont".into()));
+        assert_eq!(speaker("„Wir sind bereit zu reden“, sagte Müller."), Some("Müller".into()));
+        assert_eq!(speaker("”Vi är redo att prata”, säger Andersson."), Some("Andersson".into()));
+        assert_eq!(speaker("‘We are ready to talk,’ said Hale."), Some("Hale".into()));
+        assert_eq!(speaker("– Vi är glada över beskedet, säger Bo Ericsson, vd på förbundet."), Some("Bo Ericsson".into()));
+        assert_eq!(speaker("Okafor said: “The convoys move at dawn.”"), Some("Okafor".into()));
+        assert_eq!(speaker("According to Okafor, “the convoys move at dawn”."), Some("Okafor".into()));
+        assert_eq!(speaker("Okafor, the foreign minister, said the talks were “constructive and frank”."), Some("Okafor".into()));
+    }
+
+    #[test]
+    fn quote_text_drops_the_trailing_comma() {
+        assert_eq!(q("“Nobody leaves this room,” Okafor said.").unwrap().text, "Nobody leaves this room");
+    }
+
+    #[test]
+    fn scare_quotes_and_quoted_names_are_not_quotes() {
+        assert_eq!(q("Trucks will use the “green corridor” from Monday."), None);
+        assert_eq!(q("The plan, known as \"Project Lantern\", was approved."), None);
+        assert_eq!(q("Russia’s envoy left."), None);
+    }
+
+    #[test]
+    fn a_pronoun_refers_to_the_last_person_named() {
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, "Amina Okafor arrived in Harbour City on Monday.", None);
+        let quote = find_quote("“We are ready,” she said.", &ctx).unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("Amina Okafor"));
+    }
+}
