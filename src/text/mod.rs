@@ -113,6 +113,15 @@ pub fn sentence(
 
 impl Document {
     pub fn build(headline: &str, paragraphs: &[String]) -> Document {
+        Document::build_with(headline, paragraphs, &|_| false)
+    }
+
+    /// `whole` marks paragraphs to keep as one unit (a correction note is one finding).
+    pub fn build_with(
+        headline: &str,
+        paragraphs: &[String],
+        whole: &dyn Fn(&str) -> bool,
+    ) -> Document {
         let headline = (!headline.trim().is_empty()).then(|| sentence(headline, 0, 0, None));
         let mut ctx = SpeakerContext::default();
         let mut sentences = Vec::new();
@@ -120,7 +129,12 @@ impl Document {
         for p in paragraphs {
             let first = sentences.len();
             let pi = paras.len();
-            for range in sentences::split(p) {
+            let ranges = if whole(p) {
+                vec![0..p.len()]
+            } else {
+                sentences::split(p)
+            };
+            for range in ranges {
                 let s = &p[range];
                 if !s.chars().any(char::is_alphanumeric) {
                     continue;
