@@ -153,6 +153,18 @@ fn mark_space_thousands(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Digits inside a URL, an e-mail address or code are identifiers, not figures.
+fn inside_link_or_code(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let token = &text[start..end];
+    ["://", "www.", "@", "=", "{", ".com", ".se/", ".uk/", ".org"]
+        .iter()
+        .any(|m| token.contains(m))
+}
+
 fn has_number_word(text: &str) -> bool {
     static WORDS: LazyLock<std::collections::HashSet<&'static str>> =
         LazyLock::new(|| NUMBER_WORDS.iter().map(|(w, _)| *w).collect());
@@ -221,14 +233,10 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 .next()
                 .is_none_or(|c| !is_word_char(c))
         });
-        if !starts_clean
-            || !word_ends_clean
-            || (caps.name("num").is_some()
-                && !text[..core.start()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_ascii_digit()))
-        {
+        if !starts_clean || !word_ends_clean {
+            continue;
+        }
+        if inside_link_or_code(text, whole.start()) {
             continue;
         }
         let value = if let Some(n) = caps.name("num") {

@@ -606,7 +606,10 @@ pub const NEGATIONS: &[&str] = &[
 ];
 
 /// Words that may be added or dropped without changing a sentence's information.
-pub const IGNORABLE: &[&str] = &["a", "an", "the", "that", "also", "then", "just"];
+pub const IGNORABLE: &[&str] = &[
+    "a", "an", "the", "that", "also", "then", "just", // English
+    "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
+];
 
 /// Does the paragraph open with the dash that introduces quoted speech?
 pub fn opens_with_speech_dash(p: &str) -> bool {

@@ -49,7 +49,8 @@ pub struct Document {
     pub headline: Option<Sentence>,
     /// All body sentences in order.
     pub sentences: Vec<Sentence>,
-    /// For each paragraph, the range of its sentences in `sentences`, and its key.
+    /// For each paragraph, the range of its sentences in `sentences`, and the hash of its
+    /// tokens.
     pub paragraphs: Vec<(std::ops::Range<usize>, u64)>,
 }
 
@@ -130,7 +131,7 @@ impl Document {
             let first = sentences.len();
             let pi = paras.len();
             let ranges = if whole(p) {
-                vec![0..p.len()]
+                std::iter::once(0..p.len()).collect()
             } else {
                 sentences::split(p)
             };
@@ -143,9 +144,13 @@ impl Document {
                 sentences.push(sentence(s, pi, idx, Some(&mut ctx)));
             }
             if sentences.len() > first {
+                // Keyed on the paragraph's tokens, not its sentences, so re-punctuating a
+                // paragraph into more or fewer sentences leaves it equal.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 for s in &sentences[first..] {
-                    s.key.hash(&mut h);
+                    for t in &s.tokens {
+                        t.hash(&mut h);
+                    }
                 }
                 paras.push((first..sentences.len(), h.finish()));
             }

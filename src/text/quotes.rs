@@ -223,9 +223,8 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
                 | "as"
         );
         let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
-        let is_quote = if title_case && n <= 5 {
-            false
-        } else if scare_marker && n < 6 {
+        // Quoted names ("Project Lantern") and scare quotes (the “green corridor”) are not speech.
+        let is_quote = if (title_case && n <= 5) || (scare_marker && n < 6) {
             false
         } else if attributed {
             n >= 2
