@@ -17,7 +17,10 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     pub fn load(&self) -> Result<Config> {
-        Ok(Config::load(self.config.as_deref(), &redline::config::process_env())?)
+        Ok(Config::load(
+            self.config.as_deref(),
+            &redline::config::process_env(),
+        )?)
     }
 }
 
@@ -165,7 +168,10 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
         "never" => false,
         "auto" => std::io::IsTerminal::is_terminal(&std::io::stdout()),
         other => {
-            return Err(UsageError(format!("--color must be auto, always or never, not {other:?}")).into())
+            return Err(UsageError(format!(
+                "--color must be auto, always or never, not {other:?}"
+            ))
+            .into())
         }
     };
     let old = redline::io::read_version_file(&args.old, &config.limits)?;

@@ -176,18 +176,14 @@ impl Default for Metrics {
 impl Config {
     /// Load `path` (if given and present), apply `REDLINE_…` overrides from `env`, validate.
     /// A missing file is an error only when it was named explicitly.
-    pub fn load(
-        path: Option<&Path>,
-        env: &BTreeMap<String, String>,
-    ) -> Result<Config, UsageError> {
+    pub fn load(path: Option<&Path>, env: &BTreeMap<String, String>) -> Result<Config, UsageError> {
         let (file, explicit) = match path {
             Some(p) => (p.to_path_buf(), true),
             None => (PathBuf::from(DEFAULT_CONFIG_PATH), false),
         };
         let mut value = if file.exists() {
-            let text = std::fs::read_to_string(&file).map_err(|e| {
-                UsageError(format!("cannot read config {}: {e}", file.display()))
-            })?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| UsageError(format!("cannot read config {}: {e}", file.display())))?;
             text.parse::<toml::Table>()
                 .map_err(|e| UsageError(format!("config {}: {e}", file.display())))?
         } else if explicit {
@@ -199,11 +195,12 @@ impl Config {
             toml::Table::new()
         };
         apply_env(&mut value, env)?;
-        let mut config: Config = toml::Value::Table(value)
-            .try_into()
-            .map_err(|e: toml::de::Error| {
-                UsageError(format!("config {}: {}", file.display(), e.message().trim()))
-            })?;
+        let mut config: Config =
+            toml::Value::Table(value)
+                .try_into()
+                .map_err(|e: toml::de::Error| {
+                    UsageError(format!("config {}: {}", file.display(), e.message().trim()))
+                })?;
         if let Some(rules) = &config.rules.file {
             if rules.is_relative() && explicit {
                 let base = file
@@ -267,7 +264,8 @@ impl Config {
     }
 
     pub fn alert_threshold(&self) -> crate::model::Severity {
-        crate::model::Severity::parse(&self.alerts.threshold).unwrap_or(crate::model::Severity::High)
+        crate::model::Severity::parse(&self.alerts.threshold)
+            .unwrap_or(crate::model::Severity::High)
     }
 }
 
@@ -296,7 +294,9 @@ fn apply_env(table: &mut toml::Table, env: &BTreeMap<String, String>) -> Result<
             continue;
         }
         for (section, keys) in &defaults {
-            let Some(keys) = keys.as_table() else { continue };
+            let Some(keys) = keys.as_table() else {
+                continue;
+            };
             for (key, default) in keys {
                 let env_name = format!("{section}_{key}").to_ascii_uppercase();
                 if env_name != rest {
@@ -342,7 +342,9 @@ fn apply_env(table: &mut toml::Table, env: &BTreeMap<String, String>) -> Result<
 
 /// The process environment as a map, for [`Config::load`].
 pub fn process_env() -> BTreeMap<String, String> {
-    std::env::vars().filter(|(k, _)| k.starts_with("REDLINE_")).collect()
+    std::env::vars()
+        .filter(|(k, _)| k.starts_with("REDLINE_"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -378,14 +380,20 @@ mod tests {
         let f = dir.path().join("redline.toml");
         std::fs::write(&f, "[processing]\nguarantee = \"maybe\"\n").unwrap();
         let e = Config::load(Some(&f), &BTreeMap::new()).unwrap_err();
-        assert!(e.0.contains("processing.guarantee") && e.0.contains("redline.toml"), "{e}");
+        assert!(
+            e.0.contains("processing.guarantee") && e.0.contains("redline.toml"),
+            "{e}"
+        );
 
         std::fs::write(&f, "[limits]\nmax_input_bytez = 5\n").unwrap();
         let e = Config::load(Some(&f), &BTreeMap::new()).unwrap_err();
         assert!(e.0.contains("max_input_bytez"), "{e}");
 
-        let env: BTreeMap<String, String> =
-            [("REDLINE_LIMITS_MAX_INPUT_BYTES".to_string(), "lots".to_string())].into();
+        let env: BTreeMap<String, String> = [(
+            "REDLINE_LIMITS_MAX_INPUT_BYTES".to_string(),
+            "lots".to_string(),
+        )]
+        .into();
         let e = Config::load(None, &env).unwrap_err();
         assert!(e.0.contains("limits.max_input_bytes"), "{e}");
     }

@@ -76,11 +76,7 @@ pub fn parse_version(bytes: &[u8], max_bytes: usize) -> Result<StoryVersion, Inp
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         InputError::new(
             InputErrorKind::NotJson,
-            format!(
-                "not JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
+            format!("not JSON: {e} (line {}, column {})", e.line(), e.column()),
         )
     })?;
     let obj = value.as_object().ok_or_else(|| {
@@ -129,8 +125,7 @@ pub fn parse_version(bytes: &[u8], max_bytes: usize) -> Result<StoryVersion, Inp
     let source = optional_string(obj, "source")?;
 
     if let Some(ts) = &published_at {
-        if time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339)
-            .is_err()
+        if time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).is_err()
         {
             return Err(InputError::new(
                 InputErrorKind::InvalidValue,
@@ -210,15 +205,39 @@ mod tests {
     fn names_each_kind_of_bad_input() {
         assert_eq!(kind_of(b"not json"), InputErrorKind::NotJson);
         assert_eq!(kind_of(b"[1,2]"), InputErrorKind::WrongType);
-        assert_eq!(kind_of(br#"{"headline":"H"}"#), InputErrorKind::MissingField);
-        assert_eq!(kind_of(br#"{"story_id":"","headline":"H"}"#), InputErrorKind::InvalidValue);
-        assert_eq!(kind_of(br#"{"story_id":5,"headline":"H"}"#), InputErrorKind::WrongType);
-        assert_eq!(kind_of(br#"{"story_id":"a","version":"3","headline":"H"}"#), InputErrorKind::WrongType);
-        assert_eq!(kind_of(br#"{"story_id":"a","version":-1,"headline":"H"}"#), InputErrorKind::InvalidValue);
-        assert_eq!(kind_of(br#"{"story_id":"a"}"#), InputErrorKind::MissingField);
-        assert_eq!(kind_of(b"{\"story_id\":\"a\xff\"}"), InputErrorKind::InvalidUtf8);
+        assert_eq!(
+            kind_of(br#"{"headline":"H"}"#),
+            InputErrorKind::MissingField
+        );
+        assert_eq!(
+            kind_of(br#"{"story_id":"","headline":"H"}"#),
+            InputErrorKind::InvalidValue
+        );
+        assert_eq!(
+            kind_of(br#"{"story_id":5,"headline":"H"}"#),
+            InputErrorKind::WrongType
+        );
+        assert_eq!(
+            kind_of(br#"{"story_id":"a","version":"3","headline":"H"}"#),
+            InputErrorKind::WrongType
+        );
+        assert_eq!(
+            kind_of(br#"{"story_id":"a","version":-1,"headline":"H"}"#),
+            InputErrorKind::InvalidValue
+        );
+        assert_eq!(
+            kind_of(br#"{"story_id":"a"}"#),
+            InputErrorKind::MissingField
+        );
+        assert_eq!(
+            kind_of(b"{\"story_id\":\"a\xff\"}"),
+            InputErrorKind::InvalidUtf8
+        );
         assert_eq!(kind_of(&[b' '; 1001]), InputErrorKind::Oversize);
-        assert_eq!(kind_of(br#"{"story_id":"a","headline":"H","published_at":"yesterday"}"#), InputErrorKind::InvalidValue);
+        assert_eq!(
+            kind_of(br#"{"story_id":"a","headline":"H","published_at":"yesterday"}"#),
+            InputErrorKind::InvalidValue
+        );
     }
 
     #[test]

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 mod cli;
 
 #[derive(Parser, Debug)]
-#[command(name = "redline", version, about = "Finds which facts changed between versions of a live news story")]
+#[command(
+    name = "redline",
+    version,
+    about = "Finds which facts changed between versions of a live news story"
+)]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -41,12 +45,18 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let result = match args.command {
         Command::Run(a) => cli::run(a),
-        Command::Topics { command: TopicsCommand::Create(a) } => cli::topics_create(a),
+        Command::Topics {
+            command: TopicsCommand::Create(a),
+        } => cli::topics_create(a),
         Command::Replay(a) => cli::replay(a),
         Command::Diff(a) => cli::diff(a),
         Command::Audit(a) => cli::audit(a),

@@ -32,7 +32,10 @@ fn location(s: &Sentence) -> Option<Location> {
 fn entities(s: &Sentence) -> Vec<String> {
     let mut e = names::entities(&s.text);
     if let Some(speaker) = s.quote.as_ref().and_then(|q| q.speaker.clone()) {
-        if !e.iter().any(|x| x == &speaker || x.ends_with(&format!(" {speaker}"))) {
+        if !e
+            .iter()
+            .any(|x| x == &speaker || x.ends_with(&format!(" {speaker}")))
+        {
             e.push(speaker);
         }
     }
@@ -54,7 +57,11 @@ pub fn number_changes(old: Option<&Sentence>, new: Option<&Sentence>) -> Vec<Num
     let mut b_left: Vec<bool> = vec![true; b.len()];
     let mut gone = Vec::new();
     for f in a {
-        match b.iter().enumerate().position(|(j, g)| b_left[j] && g.key == f.key) {
+        match b
+            .iter()
+            .enumerate()
+            .position(|(j, g)| b_left[j] && g.key == f.key)
+        {
             Some(j) => b_left[j] = false,
             None => gone.push(f.text.clone()),
         }
@@ -197,7 +204,11 @@ pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<Chan
 }
 
 /// All findings of one version against the previous, and the sentence-level diff record.
-pub fn findings(old: &Document, new: &Document, alignment: &Alignment) -> (Vec<Finding>, SentenceDiff) {
+pub fn findings(
+    old: &Document,
+    new: &Document,
+    alignment: &Alignment,
+) -> (Vec<Finding>, SentenceDiff) {
     let mut out = Vec::new();
     let mut diff = SentenceDiff {
         coarse: alignment.coarse,
@@ -219,12 +230,18 @@ pub fn findings(old: &Document, new: &Document, alignment: &Alignment) -> (Vec<F
                 }
             }
             Op::Moved { new: n, .. } => diff.moved.push(new.sentences[n].text.clone()),
-            Op::Split { old: o, new: (a, b) } => diff.changed.push(ChangedSentence {
+            Op::Split {
+                old: o,
+                new: (a, b),
+            } => diff.changed.push(ChangedSentence {
                 before: old.sentences[o].text.clone(),
                 after: format!("{} {}", new.sentences[a].text, new.sentences[b].text),
                 cosmetic: true,
             }),
-            Op::Joined { old: (a, b), new: n } => diff.changed.push(ChangedSentence {
+            Op::Joined {
+                old: (a, b),
+                new: n,
+            } => diff.changed.push(ChangedSentence {
                 before: format!("{} {}", old.sentences[a].text, old.sentences[b].text),
                 after: new.sentences[n].text.clone(),
                 cosmetic: true,

@@ -121,7 +121,9 @@ impl Rules {
         let mut kind_severity = BTreeMap::new();
         for (k, v) in &file.severity.kinds {
             let kind = Kind::parse(k).ok_or_else(|| {
-                UsageError(format!("rules file {origin}: [severity.kinds]: unknown event kind {k:?}"))
+                UsageError(format!(
+                    "rules file {origin}: [severity.kinds]: unknown event kind {k:?}"
+                ))
             })?;
             kind_severity.insert(kind, sev(v, &format!("[severity.kinds] {k:?}"))?);
         }
@@ -160,27 +162,38 @@ impl Rules {
             };
             let mut matchers = Vec::new();
             if !c.words.is_empty() {
-                matchers.push(words_regex(&c.words).map_err(|e| UsageError(format!("{at}: `words`: {e}")))?);
+                matchers.push(
+                    words_regex(&c.words).map_err(|e| UsageError(format!("{at}: `words`: {e}")))?,
+                );
             }
             for (j, p) in c.patterns.iter().enumerate() {
-                matchers.push(compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?);
+                matchers.push(
+                    compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?,
+                );
             }
             let vetoes = c
                 .exclude
                 .iter()
                 .enumerate()
-                .map(|(j, p)| compile(p).map_err(|e| UsageError(format!("{at}: exclude #{}: {e}", j + 1))))
+                .map(|(j, p)| {
+                    compile(p).map_err(|e| UsageError(format!("{at}: exclude #{}: {e}", j + 1)))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let kinds = c
                 .kinds
                 .iter()
                 .map(|k| {
-                    Kind::parse(k).ok_or_else(|| UsageError(format!("{at}: unknown event kind {k:?} in `kinds`")))
+                    Kind::parse(k).ok_or_else(|| {
+                        UsageError(format!("{at}: unknown event kind {k:?} in `kinds`"))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             if let Some(code) = &c.cameo {
-                if code.is_empty() || !code.chars().all(|ch| ch.is_ascii_digit()) || code.len() > 4 {
-                    return Err(UsageError(format!("{at}: `cameo` must be 2–4 digits, not {code:?}")));
+                if code.is_empty() || !code.chars().all(|ch| ch.is_ascii_digit()) || code.len() > 4
+                {
+                    return Err(UsageError(format!(
+                        "{at}: `cameo` must be 2–4 digits, not {code:?}"
+                    )));
                 }
             }
             categories.push(Category {
@@ -202,7 +215,10 @@ impl Rules {
 
     /// Categories and severity of an event of `kind` about `text`.
     pub fn classify(&self, kind: Kind, text: &str) -> Classification {
-        let mut severity = *self.kind_severity.get(&kind).unwrap_or(&self.default_severity);
+        let mut severity = *self
+            .kind_severity
+            .get(&kind)
+            .unwrap_or(&self.default_severity);
         let mut categories = Vec::new();
         let mut cameo = Vec::new();
         for c in &self.categories {
@@ -227,7 +243,10 @@ impl Rules {
 }
 
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern).case_insensitive(true).size_limit(1 << 22).build()
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 22)
+        .build()
 }
 
 /// Whole words, case-insensitive; a trailing `*` matches any ending ("negotiat*").
@@ -239,7 +258,9 @@ fn words_regex(words: &[String]) -> Result<Regex, regex::Error> {
                 Some(s) => (s, true),
                 None => (w.as_str(), false),
             };
-            let escaped = regex::escape(stem.trim()).replace("\\ ", "\\s+").replace(' ', "\\s+");
+            let escaped = regex::escape(stem.trim())
+                .replace("\\ ", "\\s+")
+                .replace(' ', "\\s+");
             if prefix {
                 format!("{escaped}[\\p{{L}}\\p{{N}}-]*")
             } else {
@@ -247,7 +268,10 @@ fn words_regex(words: &[String]) -> Result<Regex, regex::Error> {
             }
         })
         .collect();
-    compile(&format!(r"(?:^|[^\p{{L}}\p{{N}}])(?:{})(?:$|[^\p{{L}}\p{{N}}])", alternatives.join("|")))
+    compile(&format!(
+        r"(?:^|[^\p{{L}}\p{{N}}])(?:{})(?:$|[^\p{{L}}\p{{N}}])",
+        alternatives.join("|")
+    ))
 }
 
 #[cfg(test)]
@@ -262,13 +286,28 @@ mod tests {
 
     #[test]
     fn a_bad_rule_names_the_file_rule_and_reason() {
-        let e = Rules::parse("[[category]]\nname = \"x\"\npatterns = [\"(unclosed\"]\n", "my.toml").unwrap_err();
-        assert!(e.0.contains("my.toml") && e.0.contains("\"x\"") && e.0.contains("pattern #1"), "{e}");
-        let e = Rules::parse("[[category]]\nname = \"y\"\nwords = [\"a\"]\nseverity = \"urgent\"\n", "my.toml").unwrap_err();
+        let e = Rules::parse(
+            "[[category]]\nname = \"x\"\npatterns = [\"(unclosed\"]\n",
+            "my.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.0.contains("my.toml") && e.0.contains("\"x\"") && e.0.contains("pattern #1"),
+            "{e}"
+        );
+        let e = Rules::parse(
+            "[[category]]\nname = \"y\"\nwords = [\"a\"]\nseverity = \"urgent\"\n",
+            "my.toml",
+        )
+        .unwrap_err();
         assert!(e.0.contains("severity"), "{e}");
         let e = Rules::parse("[[category]]\nname = \"z\"\n", "my.toml").unwrap_err();
         assert!(e.0.contains("needs"), "{e}");
-        let e = Rules::parse("[[category]]\nname = \"k\"\nkinds = [\"fact.exploded\"]\n", "my.toml").unwrap_err();
+        let e = Rules::parse(
+            "[[category]]\nname = \"k\"\nkinds = [\"fact.exploded\"]\n",
+            "my.toml",
+        )
+        .unwrap_err();
         assert!(e.0.contains("fact.exploded"), "{e}");
     }
 
@@ -279,7 +318,14 @@ mod tests {
             "t",
         )
         .unwrap();
-        assert_eq!(r.classify(Kind::FactAdded, "Negotiators arrived.").categories, vec!["meeting"]);
-        assert_eq!(r.classify(Kind::FactAdded, "He stalks them.").categories, Vec::<String>::new());
+        assert_eq!(
+            r.classify(Kind::FactAdded, "Negotiators arrived.")
+                .categories,
+            vec!["meeting"]
+        );
+        assert_eq!(
+            r.classify(Kind::FactAdded, "He stalks them.").categories,
+            Vec::<String>::new()
+        );
     }
 }

@@ -78,8 +78,16 @@ fn is_ignorable(w: &str) -> bool {
 
 /// The same words, forgiving typos, joined/split words, articles and reordering.
 pub fn same_words(old: &[String], new: &[String]) -> bool {
-    let a: Vec<&str> = old.iter().map(String::as_str).filter(|w| !is_ignorable(w)).collect();
-    let b: Vec<&str> = new.iter().map(String::as_str).filter(|w| !is_ignorable(w)).collect();
+    let a: Vec<&str> = old
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !is_ignorable(w))
+        .collect();
+    let b: Vec<&str> = new
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !is_ignorable(w))
+        .collect();
     if a == b {
         return true;
     }
@@ -131,7 +139,10 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     let len = x.len().min(y.len());
     let transposition = x.len() == y.len() && {
         let diffs: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
-        diffs.len() == 2 && diffs[1] == diffs[0] + 1 && x[diffs[0]] == y[diffs[1]] && x[diffs[1]] == y[diffs[0]]
+        diffs.len() == 2
+            && diffs[1] == diffs[0] + 1
+            && x[diffs[0]] == y[diffs[1]]
+            && x[diffs[1]] == y[diffs[0]]
     };
     if transposition {
         return true;
@@ -160,7 +171,9 @@ fn osa_distance(a: &[char], b: &[char]) -> usize {
     for i in 1..=n {
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -175,30 +188,75 @@ mod tests {
     use crate::text::sentence;
 
     fn verdict(a: &str, b: &str) -> Verdict {
-        compare(&sentence(a, 0, 0, None).tokens, &sentence(b, 0, 0, None).tokens)
+        compare(
+            &sentence(a, 0, 0, None).tokens,
+            &sentence(b, 0, 0, None).tokens,
+        )
     }
 
     #[test]
     fn typos_punctuation_and_reordering_are_cosmetic() {
-        assert_eq!(verdict("The goverment said talks would continue.", "The government said talks would continue."), Verdict::Cosmetic);
-        assert_eq!(verdict("Talks will resume on Monday, officials said.", "Officials said talks will resume on Monday."), Verdict::Cosmetic);
-        assert_eq!(verdict("Aid arrived in Harbour City", "Aid arrived in Harbour City."), Verdict::Cosmetic);
-        assert_eq!(verdict("The convoy left every day.", "The convoy left everyday."), Verdict::Cosmetic);
-        assert_eq!(verdict("Okafor met the envoys.", "Okafor met envoys."), Verdict::Cosmetic);
+        assert_eq!(
+            verdict(
+                "The goverment said talks would continue.",
+                "The government said talks would continue."
+            ),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict(
+                "Talks will resume on Monday, officials said.",
+                "Officials said talks will resume on Monday."
+            ),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict(
+                "Aid arrived in Harbour City",
+                "Aid arrived in Harbour City."
+            ),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict("The convoy left every day.", "The convoy left everyday."),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict("Okafor met the envoys.", "Okafor met envoys."),
+            Verdict::Cosmetic
+        );
     }
 
     #[test]
     fn a_digit_is_never_a_typo() {
-        assert_eq!(verdict("At least 8 people died.", "At least 11 people died."), Verdict::NumbersOnly);
-        assert_eq!(verdict("A two-week pause.", "A three-week pause."), Verdict::NumbersOnly);
-        assert_eq!(verdict("Aid costs 2,400 euros.", "Aid costs 2400 euros."), Verdict::Cosmetic);
+        assert_eq!(
+            verdict("At least 8 people died.", "At least 11 people died."),
+            Verdict::NumbersOnly
+        );
+        assert_eq!(
+            verdict("A two-week pause.", "A three-week pause."),
+            Verdict::NumbersOnly
+        );
+        assert_eq!(
+            verdict("Aid costs 2,400 euros.", "Aid costs 2400 euros."),
+            Verdict::Cosmetic
+        );
     }
 
     #[test]
     fn meaning_words_are_not_typos() {
-        assert_eq!(verdict("Aid will resume.", "Aid will not resume."), Verdict::Changed);
+        assert_eq!(
+            verdict("Aid will resume.", "Aid will not resume."),
+            Verdict::Changed
+        );
         assert_eq!(verdict("Prices rise.", "Prices rose."), Verdict::Changed);
-        assert_eq!(verdict("Talks collapsed.", "Talks succeeded."), Verdict::Changed);
-        assert_eq!(verdict("Eight died and 3 were hurt.", "Eight were hurt and 3 died."), Verdict::Changed);
+        assert_eq!(
+            verdict("Talks collapsed.", "Talks succeeded."),
+            Verdict::Changed
+        );
+        assert_eq!(
+            verdict("Eight died and 3 were hurt.", "Eight were hurt and 3 died."),
+            Verdict::Changed
+        );
     }
 }

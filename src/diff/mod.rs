@@ -23,16 +23,35 @@ pub const REWRITE_THRESHOLD: f64 = 0.5;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Op {
     /// Same information in the same place (the text may differ cosmetically).
-    Same { old: usize, new: usize },
+    Same {
+        old: usize,
+        new: usize,
+    },
     /// Same information elsewhere.
-    Moved { old: usize, new: usize },
+    Moved {
+        old: usize,
+        new: usize,
+    },
     /// One old sentence is now two new ones with the same words, or two old ones are one.
-    Split { old: usize, new: (usize, usize) },
-    Joined { old: (usize, usize), new: usize },
+    Split {
+        old: usize,
+        new: (usize, usize),
+    },
+    Joined {
+        old: (usize, usize),
+        new: usize,
+    },
     /// A reworded sentence: the engine decides whether the rewording is information.
-    Paired { old: usize, new: usize },
-    Removed { old: usize },
-    Inserted { new: usize },
+    Paired {
+        old: usize,
+        new: usize,
+    },
+    Removed {
+        old: usize,
+    },
+    Inserted {
+        new: usize,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -69,8 +88,14 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
                 let (o, n) = (other.old_range(), other.new_range());
                 let orange = sentence_range(old, o);
                 let nrange = sentence_range(new, n);
-                let ok: Vec<u64> = old.sentences[orange.clone()].iter().map(|s| s.key).collect();
-                let nk: Vec<u64> = new.sentences[nrange.clone()].iter().map(|s| s.key).collect();
+                let ok: Vec<u64> = old.sentences[orange.clone()]
+                    .iter()
+                    .map(|s| s.key)
+                    .collect();
+                let nk: Vec<u64> = new.sentences[nrange.clone()]
+                    .iter()
+                    .map(|s| s.key)
+                    .collect();
                 let mut ro = Vec::new();
                 let mut ins = Vec::new();
                 for sop in capture_diff_slices(Algorithm::Myers, &ok, &nk) {
@@ -81,7 +106,10 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
                             len,
                         } => {
                             for k in 0..len {
-                                same.push((orange.start + old_index + k, nrange.start + new_index + k));
+                                same.push((
+                                    orange.start + old_index + k,
+                                    nrange.start + new_index + k,
+                                ));
                             }
                         }
                         other => {
@@ -219,7 +247,10 @@ impl<'a> Matcher<'a> {
                         self.old_done[o] = true;
                         self.new_done[a] = true;
                         self.new_done[b] = true;
-                        self.found.push(Op::Split { old: o, new: (a, b) });
+                        self.found.push(Op::Split {
+                            old: o,
+                            new: (a, b),
+                        });
                     }
                 }
             }
@@ -239,7 +270,10 @@ impl<'a> Matcher<'a> {
                         self.old_done[a] = true;
                         self.old_done[b] = true;
                         self.new_done[n] = true;
-                        self.found.push(Op::Joined { old: (a, b), new: n });
+                        self.found.push(Op::Joined {
+                            old: (a, b),
+                            new: n,
+                        });
                     }
                 }
             }
@@ -332,7 +366,10 @@ impl<'a> Matcher<'a> {
             self.old_done[o] = true;
             self.new_done[n] = true;
         }
-        let mut ops: Vec<Op> = same.into_iter().map(|(old, new)| Op::Same { old, new }).collect();
+        let mut ops: Vec<Op> = same
+            .into_iter()
+            .map(|(old, new)| Op::Same { old, new })
+            .collect();
         ops.append(&mut self.found);
         for (o, done) in self.old_done.iter().enumerate() {
             if !done {
@@ -360,14 +397,19 @@ impl<'a> Matcher<'a> {
                 _ => {}
             }
         }
-        let n_new = self.new.sentences.len();
-        let mut next_survivor = vec![n_new; survivor_at.len() + 1];
-        for o in (0..survivor_at.len()).rev() {
-            next_survivor[o] = survivor_at[o].unwrap_or(next_survivor[o + 1]);
+        // A removal goes right after the new position of the last old sentence before it that
+        // survived, so it precedes whatever was inserted in its place.
+        let mut after_survivor = vec![0usize; survivor_at.len()];
+        let mut last = 0usize;
+        for o in 0..survivor_at.len() {
+            after_survivor[o] = last;
+            if let Some(n) = survivor_at[o] {
+                last = n + 1;
+            }
         }
         let sort_key = |op: &Op| -> (usize, u8, usize) {
             match *op {
-                Op::Removed { old } => (next_survivor[old + 1].min(n_new), 0, old),
+                Op::Removed { old } => (after_survivor[old], 0, old),
                 Op::Same { new, .. }
                 | Op::Moved { new, .. }
                 | Op::Paired { new, .. }
@@ -402,10 +444,24 @@ mod tests {
 
     #[test]
     fn a_moved_paragraph_is_a_move() {
-        let a = doc(&["Alpha beta gamma.", "Delta epsilon zeta.", "Eta theta iota."]);
-        let b = doc(&["Delta epsilon zeta.", "Eta theta iota.", "Alpha beta gamma."]);
+        let a = doc(&[
+            "Alpha beta gamma.",
+            "Delta epsilon zeta.",
+            "Eta theta iota.",
+        ]);
+        let b = doc(&[
+            "Delta epsilon zeta.",
+            "Eta theta iota.",
+            "Alpha beta gamma.",
+        ]);
         let al = align(&a, &b, 1000);
-        assert!(al.ops.iter().all(|op| matches!(op, Op::Same { .. } | Op::Moved { .. })), "{:?}", al.ops);
+        assert!(
+            al.ops
+                .iter()
+                .all(|op| matches!(op, Op::Same { .. } | Op::Moved { .. })),
+            "{:?}",
+            al.ops
+        );
     }
 
     #[test]
@@ -415,14 +471,25 @@ mod tests {
         assert!(matches!(align(&a, &b, 1000).ops[..], [Op::Paired { .. }]));
         let c = doc(&["Completely different words appear here now."]);
         let ops = align(&a, &c, 1000).ops;
-        assert!(matches!(ops[..], [Op::Removed { .. }, Op::Inserted { .. }]), "{ops:?}");
+        assert!(
+            matches!(ops[..], [Op::Removed { .. }, Op::Inserted { .. }]),
+            "{ops:?}"
+        );
     }
 
     #[test]
     fn pairing_work_is_bounded_and_deterministic() {
         let words = |seed: usize, n: usize| -> Vec<String> {
             (0..n)
-                .map(|i| format!("Word{} alpha{} beta{} gamma{}.", (i * 7 + seed) % 97, i % 13, (i + seed) % 11, i % 5))
+                .map(|i| {
+                    format!(
+                        "Word{} alpha{} beta{} gamma{}.",
+                        (i * 7 + seed) % 97,
+                        i % 13,
+                        (i + seed) % 11,
+                        i % 5
+                    )
+                })
                 .collect()
         };
         let a = Document::build("H", &words(1, 400));

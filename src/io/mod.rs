@@ -55,7 +55,12 @@ pub fn replay(
             line: Some(line_no),
             ..Origin::default()
         };
-        let outcome = engine.process(states.get(&version.story_id), &version, &origin, &now_rfc3339());
+        let outcome = engine.process(
+            states.get(&version.story_id),
+            &version,
+            &origin,
+            &now_rfc3339(),
+        );
         summary.versions += 1;
         for e in &outcome.events {
             serde_json::to_writer(&mut events_out, e)?;
@@ -93,7 +98,13 @@ pub fn read_version_file(path: &Path, limits: &Limits) -> Result<StoryVersion> {
 }
 
 /// The events of `new` against `old`, as JSONL or a readable (optionally coloured) report.
-pub fn diff_report(engine: &Engine, old: &StoryVersion, new: &StoryVersion, json: bool, color: bool) -> String {
+pub fn diff_report(
+    engine: &Engine,
+    old: &StoryVersion,
+    new: &StoryVersion,
+    json: bool,
+    color: bool,
+) -> String {
     let events = diff_events(engine, old, new);
     let mut out = String::new();
     if json {
@@ -103,7 +114,13 @@ pub fn diff_report(engine: &Engine, old: &StoryVersion, new: &StoryVersion, json
         }
         return out;
     }
-    let paint = |code: &str, s: &str| if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
     if events.is_empty() {
         out.push_str("no changes of information\n");
     }
@@ -113,7 +130,10 @@ pub fn diff_report(engine: &Engine, old: &StoryVersion, new: &StoryVersion, json
             head.push_str(&format!(" {}", e.categories.join(", ")));
         }
         if let Some(loc) = e.location {
-            head.push_str(&format!("  (paragraph {}, sentence {})", loc.paragraph, loc.sentence));
+            head.push_str(&format!(
+                "  (paragraph {}, sentence {})",
+                loc.paragraph, loc.sentence
+            ));
         }
         out.push_str(&paint("1", &head));
         out.push('\n');
@@ -126,7 +146,11 @@ pub fn diff_report(engine: &Engine, old: &StoryVersion, new: &StoryVersion, json
             out.push('\n');
         }
         if let Some(q) = &e.quote {
-            out.push_str(&format!("  quote by {}: {}\n", q.speaker.as_deref().unwrap_or("(unknown)"), q.text));
+            out.push_str(&format!(
+                "  quote by {}: {}\n",
+                q.speaker.as_deref().unwrap_or("(unknown)"),
+                q.text
+            ));
         }
         for n in &e.numbers {
             out.push_str(&format!(
@@ -146,7 +170,13 @@ pub fn diff_events(engine: &Engine, old: &StoryVersion, new: &StoryVersion) -> V
     let mut new = new.clone();
     new.story_id = old.story_id.clone();
     old.version = Some(old.version.unwrap_or(1));
-    new.version = Some(new.version.filter(|&n| n > old.version.unwrap_or(1)).unwrap_or(old.version.unwrap_or(1) + 1));
+    new.version = Some(
+        new.version
+            .filter(|&n| n > old.version.unwrap_or(1))
+            .unwrap_or(old.version.unwrap_or(1) + 1),
+    );
     let first = engine.process(None, &old, &Origin::default(), &now);
-    engine.process(Some(&first.state), &new, &Origin::default(), &now).events
+    engine
+        .process(Some(&first.state), &new, &Origin::default(), &now)
+        .events
 }

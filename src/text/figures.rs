@@ -17,28 +17,90 @@ pub struct Figure {
 }
 
 const NUMBER_WORDS: &[(&str, f64)] = &[
-    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0),
-    ("six", 6.0), ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0),
-    ("eleven", 11.0), ("twelve", 12.0), ("thirteen", 13.0), ("fourteen", 14.0),
-    ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0), ("eighteen", 18.0),
-    ("nineteen", 19.0), ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0),
-    ("sixty", 60.0), ("seventy", 70.0), ("eighty", 80.0), ("ninety", 90.0),
-    ("hundred", 100.0), ("thousand", 1e3), ("dozen", 12.0), ("dozens", 24.0),
-    ("hundreds", 200.0), ("thousands", 2e3),
-    ("half", 0.5), ("double", 2.0), ("twice", 2.0), ("triple", 3.0),
-    ("first", 1.0), ("second", 2.0), ("third", 3.0), ("fourth", 4.0), ("fifth", 5.0),
-    ("sixth", 6.0), ("seventh", 7.0), ("eighth", 8.0), ("ninth", 9.0), ("tenth", 10.0),
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
+    ("hundred", 100.0),
+    ("thousand", 1e3),
+    ("dozen", 12.0),
+    ("dozens", 24.0),
+    ("hundreds", 200.0),
+    ("thousands", 2e3),
+    ("half", 0.5),
+    ("double", 2.0),
+    ("twice", 2.0),
+    ("triple", 3.0),
+    ("first", 1.0),
+    ("second", 2.0),
+    ("third", 3.0),
+    ("fourth", 4.0),
+    ("fifth", 5.0),
+    ("sixth", 6.0),
+    ("seventh", 7.0),
+    ("eighth", 8.0),
+    ("ninth", 9.0),
+    ("tenth", 10.0),
     // Swedish
-    ("två", 2.0), ("tre", 3.0), ("fyra", 4.0), ("fem", 5.0), ("sju", 7.0), ("åtta", 8.0),
-    ("nio", 9.0), ("tio", 10.0), ("elva", 11.0), ("tolv", 12.0), ("tjugo", 20.0),
-    ("trettio", 30.0), ("fyrtio", 40.0), ("femtio", 50.0), ("hundra", 100.0),
-    ("tusen", 1e3), ("tusentals", 2e3), ("hundratals", 200.0),
+    ("två", 2.0),
+    ("tre", 3.0),
+    ("fyra", 4.0),
+    ("fem", 5.0),
+    ("sju", 7.0),
+    ("åtta", 8.0),
+    ("nio", 9.0),
+    ("tio", 10.0),
+    ("elva", 11.0),
+    ("tolv", 12.0),
+    ("tjugo", 20.0),
+    ("trettio", 30.0),
+    ("fyrtio", 40.0),
+    ("femtio", 50.0),
+    ("hundra", 100.0),
+    ("tusen", 1e3),
+    ("tusentals", 2e3),
+    ("hundratals", 200.0),
 ];
 
 const SCALES: &[(&str, f64)] = &[
-    ("trillion", 1e12), ("billion", 1e9), ("bn", 1e9), ("million", 1e6), ("mn", 1e6),
-    ("m", 1e6), ("k", 1e3), ("thousand", 1e3), ("miljoner", 1e6), ("miljon", 1e6),
-    ("miljarder", 1e9), ("miljard", 1e9), ("mdr", 1e9), ("milj", 1e6),
+    ("trillion", 1e12),
+    ("billion", 1e9),
+    ("bn", 1e9),
+    ("million", 1e6),
+    ("mn", 1e6),
+    ("m", 1e6),
+    ("k", 1e3),
+    ("thousand", 1e3),
+    ("miljoner", 1e6),
+    ("miljon", 1e6),
+    ("miljarder", 1e9),
+    ("miljard", 1e9),
+    ("mdr", 1e9),
+    ("milj", 1e6),
 ];
 
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -48,11 +110,12 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?P<cur>(?:US|A|C|NZ|HK)?[$€£¥₹]|\b(?:USD|EUR|GBP|SEK|kr)\s?)?
         (?:
-          (?P<num>\b\d{{1,3}}(?:(?:,|\x20|\u{{00A0}}|\u{{202F}})\d{{3}})+(?:\.\d+)?(?:\b|$)
-                |\b\d+(?:[.,:]\d+)?(?:st|nd|rd|th)?\b)
+          (?P<num>\b\d{{1,3}}(?:(?:,|\x20|\u{{00A0}}|\u{{202F}})\d{{3}})+(?:\.\d+)?\b
+                |\b\d+(?:[.,:]\d+)?)
+          (?P<glued>\p{{L}}+)?
           |(?P<word>\b(?:{words})(?:-(?:{words}))?\b)
         )
-        (?P<scale>\s?(?:{scales})\b)?
+        (?P<scale>\s(?:{scales})\b)?
         (?P<pct>\s?(?:%|per\x20?cent\b|percent\b|procent\b))?
         (?P<unit>-[[:alpha:]]+(?:-[[:alpha:]]+)*)?",
         words = words.join("|"),
@@ -82,8 +145,7 @@ fn digits_value(s: &str) -> Option<f64> {
         return Some(h.parse::<f64>().ok()? * 100.0 + m.parse::<f64>().ok()? + 0.001);
     }
     let groups: Vec<&str> = s.split([',', ' ', '\u{00A0}', '\u{202F}']).collect();
-    let plain = if groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3 || g.contains('.'))
-    {
+    let plain = if groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3 || g.contains('.')) {
         groups.concat()
     } else if groups.len() == 2 {
         // Decimal comma (3,1 in Swedish).
@@ -111,14 +173,22 @@ pub fn figures(text: &str) -> Vec<Figure> {
             caps.name("word").and_then(|w| word_value(w.as_str()))
         };
         let Some(mut value) = value else { continue };
+        // Letters glued to digits: a scale ("$4bn", "3m"), an ordinal ("21st"), or a unit
+        // that is part of the figure ("10km").
+        let mut glued_unit = String::new();
+        if let Some(g) = caps.name("glued") {
+            let g = g.as_str().to_lowercase();
+            if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == g) {
+                value *= mult;
+            } else if !matches!(g.as_str(), "st" | "nd" | "rd" | "th" | "e" | "a") {
+                glued_unit = g;
+            }
+        }
         if let Some(scale) = caps.name("scale") {
             let s = scale.as_str().trim().to_lowercase();
-            // "m"/"k" count as a scale only when glued to a digit ("$3m"), not "3 m" (metres).
-            let glued = !scale.as_str().starts_with(char::is_whitespace);
-            if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == s) {
-                if (s != "m" && s != "k") || glued {
-                    value *= mult;
-                }
+            // Spelled-out scales only: "3 m" is three metres, not three million.
+            if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == s && s.len() > 1) {
+                value *= mult;
             }
         }
         let currency = caps
@@ -126,15 +196,12 @@ pub fn figures(text: &str) -> Vec<Figure> {
             .map(|c| c.as_str().trim().to_uppercase())
             .unwrap_or_default();
         let pct = if caps.name("pct").is_some() { "%" } else { "" };
-        let number_end = caps
-            .name("unit")
-            .map(|u| u.start())
-            .unwrap_or(whole.end());
+        let number_end = caps.name("unit").map(|u| u.start()).unwrap_or(whole.end());
         out.push(Figure {
             start: whole.start(),
             end: number_end,
             text: whole.as_str().trim().to_string(),
-            key: format!("{currency}{}{pct}", canonical(value)),
+            key: format!("{currency}{}{pct}{glued_unit}", canonical(value)),
         });
     }
     out

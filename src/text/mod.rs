@@ -86,7 +86,12 @@ pub fn hash_tokens(tokens: &[Token]) -> u64 {
     h.finish()
 }
 
-pub fn sentence(text: &str, paragraph: usize, index: usize, ctx: Option<&mut SpeakerContext>) -> Sentence {
+pub fn sentence(
+    text: &str,
+    paragraph: usize,
+    index: usize,
+    ctx: Option<&mut SpeakerContext>,
+) -> Sentence {
     let text = normalise::clean_whitespace(text);
     let figures = figures::figures(&text);
     let tokens = tokenize(&text, &figures);
@@ -154,7 +159,12 @@ mod tests {
 
     #[test]
     fn figures_become_single_tokens() {
-        let s = sentence("Aid worth €3.1 million arrived for 2,400 people.", 0, 0, None);
+        let s = sentence(
+            "Aid worth €3.1 million arrived for 2,400 people.",
+            0,
+            0,
+            None,
+        );
         assert_eq!(
             s.tokens,
             vec![

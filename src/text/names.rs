@@ -44,8 +44,8 @@ pub fn words(s: &str) -> Vec<Word<'_>> {
 }
 
 const CONNECTORS: &[&str] = &[
-    "de", "van", "von", "al", "bin", "der", "den", "la", "le", "af", "da", "di", "du", "el",
-    "ibn", "ben", "del", "dos", "das", "y",
+    "de", "van", "von", "al", "bin", "der", "den", "la", "le", "af", "da", "di", "du", "el", "ibn",
+    "ben", "del", "dos", "das", "y",
 ];
 
 pub fn is_capitalised(w: &str) -> bool {
@@ -74,7 +74,10 @@ impl NameRun {
     /// Looks like a person rather than an organisation or place.
     pub fn is_person(&self) -> bool {
         let parts: Vec<&str> = self.name.split(' ').collect();
-        if parts.iter().any(|p| lower_in(p, lexicon::ORGANISATION_WORDS)) {
+        if parts
+            .iter()
+            .any(|p| lower_in(p, lexicon::ORGANISATION_WORDS))
+        {
             return false;
         }
         if parts.iter().all(|p| p.chars().all(|c| !c.is_lowercase())) {

@@ -76,9 +76,33 @@ pub fn paragraphs(body: &str) -> Vec<String> {
 pub fn html_paragraphs(html: &str) -> Vec<String> {
     use scraper::{Html, Node};
     const BLOCKS: &[&str] = &[
-        "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
-        "table", "section", "article", "header", "footer", "figure", "figcaption", "dd", "dt",
-        "pre", "aside", "main", "br", "hr",
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
+        "pre",
+        "aside",
+        "main",
+        "br",
+        "hr",
     ];
     let doc = Html::parse_fragment(html);
     let mut out = Vec::new();
@@ -146,7 +170,10 @@ mod tests {
 
     #[test]
     fn folds_quote_styles_dashes_and_spaces() {
-        assert_eq!(fold("“It’s  done”\u{00A0}— «oui»"), "\"It's done\" - \"oui\"");
+        assert_eq!(
+            fold("“It’s  done”\u{00A0}— «oui»"),
+            "\"It's done\" - \"oui\""
+        );
     }
 
     #[test]

@@ -148,9 +148,7 @@ fn speech_verb_at(ws: &[Word<'_>], i: usize) -> Option<usize> {
             return Some(2);
         }
     }
-    lexicon::SPEECH_VERBS
-        .contains(&one.as_str())
-        .then_some(1)
+    lexicon::SPEECH_VERBS.contains(&one.as_str()).then_some(1)
 }
 
 fn is_pronoun(w: &str) -> bool {
@@ -201,9 +199,28 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
             .to_lowercase();
         let scare_marker = matches!(
             prev_word.as_str(),
-            "the" | "a" | "an" | "so-called" | "dubbed" | "called" | "named" | "term" | "word"
-                | "phrase" | "slogan" | "codenamed" | "den" | "det" | "så" | "kallade" | "its"
-                | "their" | "his" | "her" | "our" | "as"
+            "the"
+                | "a"
+                | "an"
+                | "so-called"
+                | "dubbed"
+                | "called"
+                | "named"
+                | "term"
+                | "word"
+                | "phrase"
+                | "slogan"
+                | "codenamed"
+                | "den"
+                | "det"
+                | "så"
+                | "kallade"
+                | "its"
+                | "their"
+                | "his"
+                | "her"
+                | "our"
+                | "as"
         );
         let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
         let is_quote = if title_case && n <= 5 {
@@ -322,7 +339,10 @@ fn speaker_starting_at(
     let mut phrase = Vec::new();
     for (k, w) in ws[i..].iter().enumerate().take(6) {
         if let Some(run) = runs.iter().find(|r| r.start == i + k) {
-            if run.titles.is_empty() && k > 0 && phrase.iter().all(|p: &&str| !names::is_capitalised(p)) {
+            if run.titles.is_empty()
+                && k > 0
+                && phrase.iter().all(|p: &&str| !names::is_capitalised(p))
+            {
                 // "said the minister, Amina Okafor" → the name wins.
                 if ws[i + k - 1].punct_after == Some(',') {
                     return Some(resolve_run(run, ctx));
@@ -350,8 +370,8 @@ fn speaker_ending_at(
     if is_pronoun(prev.text) {
         return ctx.last_person.clone().or_else(|| ctx.last_speaker.clone());
     }
-    if let Some(run) = runs.iter().find(|r| r.end == verb) {
-        return Some(resolve_run(run, ctx));
+    if let Some(name) = name_ending_at(ws, runs, verb, ctx) {
+        return Some(name);
     }
     // Appositive: "Okafor, the foreign minister, said" / "Okafor, 54, said".
     if prev.punct_after == Some(',') {
@@ -361,8 +381,8 @@ fn speaker_ending_at(
             k -= 1;
             steps += 1;
             if ws[k].punct_after == Some(',') {
-                if let Some(run) = runs.iter().find(|r| r.end == k + 1) {
-                    return Some(resolve_run(run, ctx));
+                if let Some(name) = name_ending_at(ws, runs, k + 1, ctx) {
+                    return Some(name);
                 }
                 break;
             }
@@ -377,13 +397,43 @@ fn speaker_ending_at(
     role_phrase(&phrase, ctx)
 }
 
+/// The name whose last word is `ws[end - 1]`.
+fn name_ending_at(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    end: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    if let Some(run) = runs.iter().find(|r| r.end == end) {
+        return Some(resolve_run(run, ctx));
+    }
+    // A lone capitalised word opening the frame ("Okafor said"): a name, unless it is a
+    // capitalised common plural ("Witnesses said") not seen before as a person.
+    let w = ws.get(end.checked_sub(1)?)?.text;
+    if end == 1
+        && names::is_capitalised(w)
+        && !lexicon::NOT_NAMES.contains(&w.to_lowercase().as_str())
+    {
+        let known = ctx.people.iter().any(|p| p == w);
+        if known || !w.ends_with('s') {
+            return Some(w.to_string());
+        }
+    }
+    None
+}
+
 /// A role instead of a name ("the foreign minister"): the person known by that role, or the
 /// role itself as written.
 fn role_phrase(phrase: &[&str], ctx: &SpeakerContext) -> Option<String> {
     let words: Vec<&str> = phrase
         .iter()
         .copied()
-        .skip_while(|w| matches!(w.to_lowercase().as_str(), "the" | "a" | "an" | "its" | "their"))
+        .skip_while(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "the" | "a" | "an" | "its" | "their"
+            )
+        })
         .collect();
     let head = words.last()?.to_lowercase();
     if !lexicon::TITLES.contains(&head.as_str()) || matches!(head.as_str(), "the" | "a" | "an") {
@@ -399,7 +449,10 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext) -> Option<String> {
 pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
     let ws = names::words(sentence);
     for run in names::name_runs(&ws) {
-        let known = ctx.people.iter().any(|p| *p == run.name || *p == run.surname());
+        let known = ctx
+            .people
+            .iter()
+            .any(|p| *p == run.name || *p == run.surname());
         if run.is_person() || known {
             ctx.last_person = Some(run.name.clone());
             if !ctx.people.contains(&run.surname().to_string()) {
@@ -443,34 +496,74 @@ mod tests {
 
     #[test]
     fn quote_styles_and_speaker_positions() {
-        assert_eq!(speaker("“Nobody leaves this room without a plan,” Okafor told reporters."), Some("Okafor".into()));
-        assert_eq!(speaker("\"We are ready to talk,\" said Foreign Minister Amina Okafor."), Some("Amina Okafor".into()));
-        assert_eq!(speaker("«Nous sommes prêts à parler», a déclaré Dupont."), Some("Dupont".into()));
-        assert_eq!(speaker("„Wir sind bereit zu reden“, sagte Müller."), Some("Müller".into()));
-        assert_eq!(speaker("”Vi är redo att prata”, säger Andersson."), Some("Andersson".into()));
-        assert_eq!(speaker("‘We are ready to talk,’ said Hale."), Some("Hale".into()));
-        assert_eq!(speaker("– Vi är glada över beskedet, säger Bo Ericsson, vd på förbundet."), Some("Bo Ericsson".into()));
-        assert_eq!(speaker("Okafor said: “The convoys move at dawn.”"), Some("Okafor".into()));
-        assert_eq!(speaker("According to Okafor, “the convoys move at dawn”."), Some("Okafor".into()));
-        assert_eq!(speaker("Okafor, the foreign minister, said the talks were “constructive and frank”."), Some("Okafor".into()));
+        assert_eq!(
+            speaker("“Nobody leaves this room without a plan,” Okafor told reporters."),
+            Some("Okafor".into())
+        );
+        assert_eq!(
+            speaker("\"We are ready to talk,\" said Foreign Minister Amina Okafor."),
+            Some("Amina Okafor".into())
+        );
+        assert_eq!(
+            speaker("«Nous sommes prêts à parler», a déclaré Dupont."),
+            Some("Dupont".into())
+        );
+        assert_eq!(
+            speaker("„Wir sind bereit zu reden“, sagte Müller."),
+            Some("Müller".into())
+        );
+        assert_eq!(
+            speaker("”Vi är redo att prata”, säger Andersson."),
+            Some("Andersson".into())
+        );
+        assert_eq!(
+            speaker("‘We are ready to talk,’ said Hale."),
+            Some("Hale".into())
+        );
+        assert_eq!(
+            speaker("– Vi är glada över beskedet, säger Bo Ericsson, vd på förbundet."),
+            Some("Bo Ericsson".into())
+        );
+        assert_eq!(
+            speaker("Okafor said: “The convoys move at dawn.”"),
+            Some("Okafor".into())
+        );
+        assert_eq!(
+            speaker("According to Okafor, “the convoys move at dawn”."),
+            Some("Okafor".into())
+        );
+        assert_eq!(
+            speaker("Okafor, the foreign minister, said the talks were “constructive and frank”."),
+            Some("Okafor".into())
+        );
     }
 
     #[test]
     fn quote_text_drops_the_trailing_comma() {
-        assert_eq!(q("“Nobody leaves this room,” Okafor said.").unwrap().text, "Nobody leaves this room");
+        assert_eq!(
+            q("“Nobody leaves this room,” Okafor said.").unwrap().text,
+            "Nobody leaves this room"
+        );
     }
 
     #[test]
     fn scare_quotes_and_quoted_names_are_not_quotes() {
         assert_eq!(q("Trucks will use the “green corridor” from Monday."), None);
-        assert_eq!(q("The plan, known as \"Project Lantern\", was approved."), None);
+        assert_eq!(
+            q("The plan, known as \"Project Lantern\", was approved."),
+            None
+        );
         assert_eq!(q("Russia’s envoy left."), None);
     }
 
     #[test]
     fn a_pronoun_refers_to_the_last_person_named() {
         let mut ctx = SpeakerContext::default();
-        observe(&mut ctx, "Amina Okafor arrived in Harbour City on Monday.", None);
+        observe(
+            &mut ctx,
+            "Amina Okafor arrived in Harbour City on Monday.",
+            None,
+        );
         let quote = find_quote("“We are ready,” she said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("Amina Okafor"));
     }

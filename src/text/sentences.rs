@@ -165,7 +165,10 @@ mod tests {
     fn a_quote_spanning_sentences_stays_whole() {
         assert_eq!(
             sents("“We will stay. We will not leave,” she said. Talks resume today."),
-            vec!["“We will stay. We will not leave,” she said.", "Talks resume today."]
+            vec![
+                "“We will stay. We will not leave,” she said.",
+                "Talks resume today."
+            ]
         );
         assert_eq!(
             sents("“We are ready.” The convoys left."),
@@ -177,7 +180,11 @@ mod tests {
     fn unbalanced_quotes_fall_back_to_plain_splitting() {
         assert_eq!(
             sents("“We will stay. We will not leave. Talks resume today."),
-            vec!["“We will stay.", "We will not leave.", "Talks resume today."]
+            vec![
+                "“We will stay.",
+                "We will not leave.",
+                "Talks resume today."
+            ]
         );
     }
 
@@ -185,7 +192,10 @@ mod tests {
     fn a_dash_quote_runs_to_its_attribution() {
         assert_eq!(
             sents("– Det är bra. Vi är glada, säger hon. Hon åker i morgon."),
-            vec!["– Det är bra. Vi är glada, säger hon.", "Hon åker i morgon."]
+            vec![
+                "– Det är bra. Vi är glada, säger hon.",
+                "Hon åker i morgon."
+            ]
         );
     }
 }
