@@ -187,6 +187,7 @@ fn init_logging(format: &str) -> Result<()> {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let result = match format {
         "text" => builder.try_init(),
@@ -285,7 +286,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let handle = rt.handle().clone();
     let result = rt
-        .block_on(tokio::task::spawn_blocking(move || {
+        .block_on(rt.spawn_blocking(move || {
             redline::kafka::run(settings, metrics, stop, handle)
         }))
         .context("the processing thread panicked")?;

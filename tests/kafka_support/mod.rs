@@ -236,6 +236,14 @@ impl Proc {
 
 impl Drop for Proc {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            let log = self.log_text();
+            let tail: Vec<&str> = log.lines().rev().take(60).collect();
+            eprintln!("---- last lines of {} ({}):", self.name, self.log.display());
+            for l in tail.into_iter().rev() {
+                eprintln!("{l}");
+            }
+        }
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
             let _ = self.child.wait();
