@@ -193,7 +193,9 @@ fn init_logging(format: &str) -> Result<()> {
         "text" => builder.try_init(),
         "json" => builder.json().try_init(),
         other => {
-            return Err(UsageError(format!("--log-format must be text or json, not {other:?}")).into())
+            return Err(
+                UsageError(format!("--log-format must be text or json, not {other:?}")).into(),
+            )
         }
     };
     result.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
@@ -237,7 +239,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     init_logging(&args.log_format)?;
     let config = with_brokers(args.config.load()?, &args.brokers)?;
     let engine = engine_for(&config)?;
-    let group = args.group.clone().unwrap_or_else(|| config.kafka.group.clone());
+    let group = args
+        .group
+        .clone()
+        .unwrap_or_else(|| config.kafka.group.clone());
     if group.trim().is_empty() {
         return Err(UsageError("--group must not be empty".into()).into());
     }
@@ -257,14 +262,20 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     if metrics_addr != "off" {
         let listener = rt
             .block_on(tokio::net::TcpListener::bind(&metrics_addr))
-            .map_err(|e| UsageError(format!("--metrics-addr {metrics_addr}: cannot listen: {e}")))?;
+            .map_err(|e| {
+                UsageError(format!("--metrics-addr {metrics_addr}: cannot listen: {e}"))
+            })?;
         let local = listener.local_addr().ok();
         tracing::info!(addr = ?local, "serving /metrics, /healthz, /readyz");
         rt.spawn(redline::kafka::metrics::serve(listener, metrics.clone()));
     }
     if args.create_topics {
         let t = &config.topics;
-        rt.block_on(redline::kafka::admin::create_topics(&config, t.partitions, t.replication))?;
+        rt.block_on(redline::kafka::admin::create_topics(
+            &config,
+            t.partitions,
+            t.replication,
+        ))?;
     }
     {
         let stop = stop.clone();
@@ -286,9 +297,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let handle = rt.handle().clone();
     let result = rt
-        .block_on(rt.spawn_blocking(move || {
-            redline::kafka::run(settings, metrics, stop, handle)
-        }))
+        .block_on(rt.spawn_blocking(move || redline::kafka::run(settings, metrics, stop, handle)))
         .context("the processing thread panicked")?;
     rt.shutdown_timeout(std::time::Duration::from_secs(1));
     result?;
@@ -306,7 +315,11 @@ pub fn topics_create(args: TopicsCreateArgs) -> Result<ExitCode> {
         return Err(UsageError("--replication must be at least 1".into()).into());
     }
     let rt = runtime()?;
-    let results = rt.block_on(redline::kafka::admin::create_topics(&config, partitions, replication))?;
+    let results = rt.block_on(redline::kafka::admin::create_topics(
+        &config,
+        partitions,
+        replication,
+    ))?;
     for (name, outcome) in results {
         let what = match outcome {
             redline::kafka::admin::TopicOutcome::Created => "created",

@@ -50,7 +50,11 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
         .iter()
         .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
         .collect();
-    assert_eq!(expected.len(), want_events.len(), "replay event ids are unique");
+    assert_eq!(
+        expected.len(),
+        want_events.len(),
+        "replay event ids are unique"
+    );
 
     let topics = Topics::new(&format!("crash-{guarantee}"));
     topics.create(&brokers, 4);
@@ -94,7 +98,11 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
         let wait = rng.ms(200, 1500);
         std::thread::sleep(wait);
         proc.sigkill();
-        println!("crash[{guarantee}]: kill {} after {:?} of processing", k + 1, wait);
+        println!(
+            "crash[{guarantee}]: kill {} after {:?} of processing",
+            k + 1,
+            wait
+        );
     }
     feeder.join().unwrap();
     let mut last = spawn_run(&brokers, &topics, &group, &instance, &env, dir.path());
@@ -103,19 +111,29 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
     let mut changes = Reader::new(&brokers, &topics.changes);
     let want_pairs: BTreeSet<(String, u64)> = want_revisions
         .iter()
-        .map(|r| (r["story_id"].as_str().unwrap().to_string(), r["version"].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["story_id"].as_str().unwrap().to_string(),
+                r["version"].as_u64().unwrap(),
+            )
+        })
         .collect();
     let pairs = |recs: &[Rec]| -> BTreeSet<(String, u64)> {
         recs.iter()
             .map(|r| {
                 let v = r.json();
-                (v["story_id"].as_str().unwrap().to_string(), v["version"].as_u64().unwrap())
+                (
+                    v["story_id"].as_str().unwrap().to_string(),
+                    v["version"].as_u64().unwrap(),
+                )
             })
             .collect()
     };
-    revisions.read_until("a revision for every input", Duration::from_secs(300), |r| {
-        pairs(r).len() >= want_pairs.len()
-    });
+    revisions.read_until(
+        "a revision for every input",
+        Duration::from_secs(300),
+        |r| pairs(r).len() >= want_pairs.len(),
+    );
     changes.read_until("every expected event", Duration::from_secs(120), |r| {
         r.iter()
             .map(|x| x.json()["event_id"].as_str().unwrap().to_string())
@@ -128,7 +146,9 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
     changes.drain(Duration::from_secs(30));
     revisions.drain(Duration::from_secs(30));
     last.sigterm();
-    let status = last.wait_exit(Duration::from_secs(30)).expect("exits after SIGTERM");
+    let status = last
+        .wait_exit(Duration::from_secs(30))
+        .expect("exits after SIGTERM");
     assert!(status.success(), "clean exit: {status}");
     println!(
         "crash[{guarantee}]: {KILLS} kills, all input processed {:?} after the first start",
@@ -137,7 +157,11 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
     assert_eq!(pairs(&revisions.records), want_pairs);
     Outcome {
         expected,
-        events: changes.records.iter().map(|r| strip_event(&r.json())).collect(),
+        events: changes
+            .records
+            .iter()
+            .map(|r| strip_event(&r.json()))
+            .collect(),
         revisions: revisions.records.iter().map(|r| r.json()).collect(),
         inputs: lines.len(),
     }
@@ -165,8 +189,16 @@ fn exactly_once_survives_repeated_sigkill() {
     assert_eq!(seen.len(), o.expected.len(), "every expected event");
     assert_eq!(dups, 0, "no event twice");
     assert_eq!(o.events.len(), o.expected.len());
-    assert_eq!(o.revisions.len(), o.inputs, "exactly one revision record per input version");
-    let created = o.events.iter().filter(|e| e["kind"] == "story.created").count();
+    assert_eq!(
+        o.revisions.len(),
+        o.inputs,
+        "exactly one revision record per input version"
+    );
+    let created = o
+        .events
+        .iter()
+        .filter(|e| e["kind"] == "story.created")
+        .count();
     assert_eq!(created, STORIES);
 }
 
@@ -190,6 +222,10 @@ fn at_least_once_survives_repeated_sigkill_with_only_repeated_event_ids() {
         dups,
         o.revisions.len()
     );
-    assert_eq!(seen.len(), o.expected.len(), "every expected event at least once");
+    assert_eq!(
+        seen.len(),
+        o.expected.len(),
+        "every expected event at least once"
+    );
     assert!(o.revisions.len() >= o.inputs);
 }

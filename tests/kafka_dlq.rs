@@ -91,7 +91,10 @@ fn bad_input_goes_to_dlq_with_reason_and_stream_continues() {
     let mut changes = Reader::new(&brokers, &topics.changes);
     changes.drain(Duration::from_secs(30));
     proc.sigterm();
-    assert!(proc.wait_exit(Duration::from_secs(30)).expect("exits").success());
+    assert!(proc
+        .wait_exit(Duration::from_secs(30))
+        .expect("exits")
+        .success());
 
     assert_eq!(dlq.records.len(), 5, "exactly the five bad records");
     let by_kind: BTreeMap<String, &Rec> = dlq
@@ -100,22 +103,41 @@ fn bad_input_goes_to_dlq_with_reason_and_stream_continues() {
         .map(|r| (r.header("redline.error.kind").expect("kind header"), r))
         .collect();
     for (kind, input) in &bad {
-        let r = by_kind.get(*kind).unwrap_or_else(|| panic!("no dead letter of kind {kind}"));
+        let r = by_kind
+            .get(*kind)
+            .unwrap_or_else(|| panic!("no dead letter of kind {kind}"));
         assert_eq!(r.value, input.value, "{kind}: original bytes kept");
         assert_eq!(r.key, input.key, "{kind}: original key kept");
-        assert_eq!(r.header("redline.source.topic").as_deref(), Some(topics.versions.as_str()));
-        assert!(r.header("redline.source.partition").unwrap().parse::<i32>().is_ok());
-        assert!(r.header("redline.source.offset").unwrap().parse::<i64>().is_ok());
+        assert_eq!(
+            r.header("redline.source.topic").as_deref(),
+            Some(topics.versions.as_str())
+        );
+        assert!(r
+            .header("redline.source.partition")
+            .unwrap()
+            .parse::<i32>()
+            .is_ok());
+        assert!(r
+            .header("redline.source.offset")
+            .unwrap()
+            .parse::<i64>()
+            .is_ok());
         let msg = r.header("redline.error.message").unwrap();
         assert!(!msg.is_empty(), "{kind}: readable reason");
-        println!("dlq: {kind:<14} offset {} — {msg}", r.header("redline.source.offset").unwrap());
+        println!(
+            "dlq: {kind:<14} offset {} — {msg}",
+            r.header("redline.source.offset").unwrap()
+        );
     }
     assert_eq!(
         by_kind["not_json"].header("trace-id").as_deref(),
         Some("abc-123"),
         "original headers kept"
     );
-    assert!(by_kind["missing_field"].header("redline.error.message").unwrap().contains("story_id"));
+    assert!(by_kind["missing_field"]
+        .header("redline.error.message")
+        .unwrap()
+        .contains("story_id"));
 
     // The valid versions around the bad ones were processed in order.
     let statuses: Vec<(u64, String)> = revisions
@@ -123,7 +145,10 @@ fn bad_input_goes_to_dlq_with_reason_and_stream_continues() {
         .iter()
         .map(|r| {
             let v = r.json();
-            (v["version"].as_u64().unwrap(), v["status"].as_str().unwrap().to_string())
+            (
+                v["version"].as_u64().unwrap(),
+                v["status"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     assert_eq!(statuses.len(), 3);
@@ -136,6 +161,14 @@ fn bad_input_goes_to_dlq_with_reason_and_stream_continues() {
         .map(|r| r.json()["kind"].as_str().unwrap().to_string())
         .collect();
     assert!(kinds.contains(&"story.created".to_string()));
-    assert!(kinds.iter().any(|k| k == "number.changed" || k == "fact.changed"), "{kinds:?}");
-    println!("dlq: 5 dead letters, 3 valid versions processed, {} events", kinds.len());
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k == "number.changed" || k == "fact.changed"),
+        "{kinds:?}"
+    );
+    println!(
+        "dlq: 5 dead letters, 3 valid versions processed, {} events",
+        kinds.len()
+    );
 }

@@ -49,7 +49,10 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
                 .map(str::to_string),
         );
     } else {
-        eprintln!("note: {} not present yet; corpus stories only", example.display());
+        eprintln!(
+            "note: {} not present yet; corpus stories only",
+            example.display()
+        );
     }
     lines.extend(corpus_stories("newsdiffs_se_2017.jsonl", 4, 6));
     lines.extend(corpus_stories("govuk_gitgovuk.jsonl", 2, 4));
@@ -61,7 +64,11 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
     let topics = Topics::new("equiv");
     topics.create(&brokers, 3);
     let p = producer(&brokers);
-    produce(&p, &topics.versions, &lines.iter().map(|l| Input::json(l)).collect::<Vec<_>>());
+    produce(
+        &p,
+        &topics.versions,
+        &lines.iter().map(|l| Input::json(l)).collect::<Vec<_>>(),
+    );
     let mut proc = spawn_run(&brokers, &topics, &unique("g"), "equiv-1", &[], dir.path());
 
     let mut revisions = Reader::new(&brokers, &topics.revisions);
@@ -69,36 +76,70 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
         r.len() >= lines.len()
     });
     let mut changes = Reader::new(&brokers, &topics.changes);
-    changes.read_until("all events", Duration::from_secs(60), |r| r.len() >= want_events.len());
+    changes.read_until("all events", Duration::from_secs(60), |r| {
+        r.len() >= want_events.len()
+    });
     let mut alerts = Reader::new(&brokers, &topics.alerts);
     alerts.drain(Duration::from_secs(30));
     let mut state = Reader::new(&brokers, &topics.state);
     state.drain(Duration::from_secs(30));
     proc.sigterm();
-    let status = proc.wait_exit(Duration::from_secs(30)).expect("exits after SIGTERM");
-    assert!(status.success(), "graceful shutdown exits 0: {status}\n{}", proc.log_text());
+    let status = proc
+        .wait_exit(Duration::from_secs(30))
+        .expect("exits after SIGTERM");
+    assert!(
+        status.success(),
+        "graceful shutdown exits 0: {status}\n{}",
+        proc.log_text()
+    );
 
     // Events: the same set, and per story in the same order, as replay.
-    let got: Vec<Value> = changes.records.iter().map(|r| strip_event(&r.json())).collect();
+    let got: Vec<Value> = changes
+        .records
+        .iter()
+        .map(|r| strip_event(&r.json()))
+        .collect();
     let want: Vec<Value> = want_events.iter().map(strip_event).collect();
     let per_story = |evs: &[Value]| {
         let mut m: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         for e in evs {
-            m.entry(e["story_id"].as_str().unwrap().to_string()).or_default().push(e.clone());
+            m.entry(e["story_id"].as_str().unwrap().to_string())
+                .or_default()
+                .push(e.clone());
         }
         m
     };
     assert_eq!(got.len(), want.len(), "event count");
-    assert_eq!(per_story(&got), per_story(&want), "events differ from replay");
+    assert_eq!(
+        per_story(&got),
+        per_story(&want),
+        "events differ from replay"
+    );
     for r in &changes.records {
-        assert_eq!(r.key.as_deref(), r.json()["story_id"].as_str().map(str::as_bytes), "key = story_id");
+        assert_eq!(
+            r.key.as_deref(),
+            r.json()["story_id"].as_str().map(str::as_bytes),
+            "key = story_id"
+        );
     }
 
     // Revisions: one per input, equal to replay's apart from time, source and hash chain.
-    let got_rev: Vec<Value> = revisions.records.iter().map(|r| strip_revision(&r.json())).collect();
+    let got_rev: Vec<Value> = revisions
+        .records
+        .iter()
+        .map(|r| strip_revision(&r.json()))
+        .collect();
     let want_rev: Vec<Value> = want_revisions.iter().map(strip_revision).collect();
-    assert_eq!(got_rev.len(), lines.len(), "one revision record per input version");
-    assert_eq!(per_story(&got_rev), per_story(&want_rev), "revisions differ from replay");
+    assert_eq!(
+        got_rev.len(),
+        lines.len(),
+        "one revision record per input version"
+    );
+    assert_eq!(
+        per_story(&got_rev),
+        per_story(&want_rev),
+        "revisions differ from replay"
+    );
     // Kafka coordinates are recorded, and the hash chain links each story's records.
     let mut last_hash: BTreeMap<String, String> = BTreeMap::new();
     let mut sorted = revisions.records.clone();
@@ -138,7 +179,10 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
     }
     for r in &state.records {
         let id = String::from_utf8(r.key.clone().unwrap()).unwrap();
-        assert_eq!(r.partition, input_partition[&id], "state of {id} on its input partition");
+        assert_eq!(
+            r.partition, input_partition[&id],
+            "state of {id} on its input partition"
+        );
     }
     println!(
         "equivalence: {} input versions, {} stories, {} events, {} alerts, {} revisions, {} state records — identical to replay",

@@ -21,7 +21,8 @@ impl Drop for OwnBroker {
 
 #[test]
 fn processor_survives_broker_restart_without_loss_or_duplicates() {
-    let data = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("outage-broker-{}", std::process::id()));
+    let data = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("outage-broker-{}", std::process::id()));
     wipe_broker(&data);
     let brokers = start_broker(Some(&data)).expect("start a private broker for the outage test");
     let _guard = OwnBroker(data.clone());
@@ -41,14 +42,20 @@ fn processor_survives_broker_restart_without_loss_or_duplicates() {
         let p = producer(&brokers);
         produce(&p, &topics.versions, &inputs[..third]);
         let mut revisions = Reader::new(&brokers, &topics.revisions);
-        revisions.read_until("first third", Duration::from_secs(120), |r| r.len() >= third);
+        revisions.read_until("first third", Duration::from_secs(120), |r| {
+            r.len() >= third
+        });
         // More input, and the broker goes away while it is being processed.
         produce(&p, &topics.versions, &inputs[third..2 * third]);
     }
     stop_broker(&data);
     println!("outage: broker stopped");
     std::thread::sleep(Duration::from_secs(8));
-    assert!(proc.child.try_wait().unwrap().is_none(), "processor keeps running while the broker is away:\n{}", proc.log_text());
+    assert!(
+        proc.child.try_wait().unwrap().is_none(),
+        "processor keeps running while the broker is away:\n{}",
+        proc.log_text()
+    );
     let again = start_broker(Some(&data)).expect("restart the broker");
     assert_eq!(again, brokers, "same port");
     println!("outage: broker back on {again}");
@@ -56,14 +63,20 @@ fn processor_survives_broker_restart_without_loss_or_duplicates() {
     produce(&p, &topics.versions, &inputs[2 * third..]);
 
     let mut revisions = Reader::new(&brokers, &topics.revisions);
-    revisions.read_until("all input processed", Duration::from_secs(240), |r| r.len() >= lines.len());
+    revisions.read_until("all input processed", Duration::from_secs(240), |r| {
+        r.len() >= lines.len()
+    });
     let mut changes = Reader::new(&brokers, &topics.changes);
-    changes.read_until("all events", Duration::from_secs(60), |r| r.len() >= want_events.len());
+    changes.read_until("all events", Duration::from_secs(60), |r| {
+        r.len() >= want_events.len()
+    });
     std::thread::sleep(Duration::from_secs(1));
     changes.drain(Duration::from_secs(30));
     revisions.drain(Duration::from_secs(30));
     proc.sigterm();
-    let status = proc.wait_exit(Duration::from_secs(60)).expect("exits after SIGTERM");
+    let status = proc
+        .wait_exit(Duration::from_secs(60))
+        .expect("exits after SIGTERM");
     assert!(status.success(), "exit 0 after the outage: {status}");
     let log = proc.log_text();
     let warnings = log.lines().filter(|l| l.contains("WARN")).count();
@@ -91,5 +104,9 @@ fn processor_survives_broker_restart_without_loss_or_duplicates() {
     );
     assert_eq!(seen.len(), expected.len(), "no event lost");
     assert_eq!(changes.records.len(), expected.len(), "no duplicates");
-    assert_eq!(revisions.records.len(), lines.len(), "one revision per input");
+    assert_eq!(
+        revisions.records.len(),
+        lines.len(),
+        "one revision per input"
+    );
 }

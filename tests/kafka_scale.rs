@@ -34,7 +34,9 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
     let p = producer(&brokers);
     produce(&p, &topics.versions, &inputs[..half]);
     let mut revisions = Reader::new(&brokers, &topics.revisions);
-    revisions.read_until("first half processed", Duration::from_secs(120), |r| r.len() >= half);
+    revisions.read_until("first half processed", Duration::from_secs(120), |r| {
+        r.len() >= half
+    });
     let a_log = a.log_text();
     let b_log = b.log_text();
     assert!(
@@ -45,24 +47,39 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
     // Stop A mid-stream (more input is arriving) — B must take A's partitions over.
     produce(&p, &topics.versions, &inputs[half..half + stories]);
     a.sigterm();
-    let status = a.wait_exit(Duration::from_secs(60)).expect("A exits after SIGTERM");
-    assert!(status.success(), "A shuts down cleanly with exit 0: {status}");
+    let status = a
+        .wait_exit(Duration::from_secs(60))
+        .expect("A exits after SIGTERM");
+    assert!(
+        status.success(),
+        "A shuts down cleanly with exit 0: {status}"
+    );
     produce(&p, &topics.versions, &inputs[half + stories..]);
-    revisions.read_until("all input processed", Duration::from_secs(180), |r| r.len() >= lines.len());
+    revisions.read_until("all input processed", Duration::from_secs(180), |r| {
+        r.len() >= lines.len()
+    });
     let mut changes = Reader::new(&brokers, &topics.changes);
-    changes.read_until("all events", Duration::from_secs(60), |r| r.len() >= want_events.len());
+    changes.read_until("all events", Duration::from_secs(60), |r| {
+        r.len() >= want_events.len()
+    });
     std::thread::sleep(Duration::from_secs(1));
     changes.drain(Duration::from_secs(30));
     revisions.drain(Duration::from_secs(30));
     b.sigterm();
-    assert!(b.wait_exit(Duration::from_secs(60)).expect("B exits").success());
+    assert!(b
+        .wait_exit(Duration::from_secs(60))
+        .expect("B exits")
+        .success());
 
     let b_log = b.log_text();
     let restored_lines: Vec<&str> = b_log
         .lines()
         .filter(|l| l.contains("partitions assigned; state restored"))
         .collect();
-    assert!(restored_lines.len() >= 2, "B restored state on the takeover:\n{b_log}");
+    assert!(
+        restored_lines.len() >= 2,
+        "B restored state on the takeover:\n{b_log}"
+    );
     println!("scale: B's restores: {restored_lines:#?}");
 
     let expected: BTreeMap<String, serde_json::Value> = want_events
@@ -76,7 +93,11 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
         assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
         *seen.entry(id).or_default() += 1;
     }
-    let created = changes.records.iter().filter(|r| r.json()["kind"] == "story.created").count();
+    let created = changes
+        .records
+        .iter()
+        .filter(|r| r.json()["kind"] == "story.created")
+        .count();
     println!(
         "scale: {} inputs, {} expected events, {} read, {} distinct, {} story.created for {} stories, {} revisions",
         lines.len(),
@@ -89,6 +110,9 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
     );
     assert_eq!(seen.len(), expected.len());
     assert_eq!(changes.records.len(), expected.len(), "no duplicates");
-    assert_eq!(created, stories, "no story.created re-emitted after the takeover");
+    assert_eq!(
+        created, stories,
+        "no story.created re-emitted after the takeover"
+    );
     assert_eq!(revisions.records.len(), lines.len());
 }

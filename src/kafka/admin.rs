@@ -28,7 +28,14 @@ pub async fn create_topics(
         .create()
         .context("cannot create Kafka admin client")?;
     let t = &config.topics;
-    let names = [&t.versions, &t.changes, &t.alerts, &t.revisions, &t.state, &t.dlq];
+    let names = [
+        &t.versions,
+        &t.changes,
+        &t.alerts,
+        &t.revisions,
+        &t.state,
+        &t.dlq,
+    ];
     let topics: Vec<NewTopic> = names
         .iter()
         .map(|name| {
@@ -61,12 +68,17 @@ pub async fn create_topics(
 /// Partition counts of the input and state topics. Fails with a readable message when either
 /// topic is missing, or when `story.state` has fewer partitions than `story.versions` (input
 /// partition N writes its state to state partition N).
-pub fn check_topics(consumer: &BaseConsumer<impl rdkafka::consumer::ConsumerContext>, config: &Config) -> Result<i32> {
+pub fn check_topics(
+    consumer: &BaseConsumer<impl rdkafka::consumer::ConsumerContext>,
+    config: &Config,
+) -> Result<i32> {
     let t = &config.topics;
     let count = |topic: &str| -> Result<Option<usize>> {
         let md = consumer
             .fetch_metadata(Some(topic), Duration::from_secs(10))
-            .with_context(|| format!("fetching metadata of {topic} from {}", config.kafka.brokers))?;
+            .with_context(|| {
+                format!("fetching metadata of {topic} from {}", config.kafka.brokers)
+            })?;
         Ok(md
             .topics()
             .iter()

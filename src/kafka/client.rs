@@ -130,14 +130,21 @@ mod tests {
     #[test]
     fn guarantee_critical_settings_win_over_pass_through() {
         let mut c = Config::default();
-        c.kafka.client.insert("enable.auto.commit".into(), "true".into());
-        c.kafka.client.insert("security.protocol".into(), "plaintext".into());
+        c.kafka
+            .client
+            .insert("enable.auto.commit".into(), "true".into());
+        c.kafka
+            .client
+            .insert("security.protocol".into(), "plaintext".into());
         let cc = group_consumer(&c, "g");
         assert_eq!(cc.get("enable.auto.commit"), Some("false"));
         assert_eq!(cc.get("security.protocol"), Some("plaintext"));
         assert_eq!(cc.get("isolation.level"), Some("read_committed"));
         let p = producer(&c, Guarantee::ExactlyOnce, "t");
         assert_eq!(p.get("transactional.id"), Some("t"));
-        assert_eq!(producer(&c, Guarantee::AtLeastOnce, "t").get("transactional.id"), None);
+        assert_eq!(
+            producer(&c, Guarantee::AtLeastOnce, "t").get("transactional.id"),
+            None
+        );
     }
 }

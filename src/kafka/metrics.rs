@@ -40,20 +40,90 @@ impl Metrics {
             let _ = writeln!(out, "# TYPE redline_{name} {kind}");
             let _ = writeln!(out, "redline_{name} {}", v.load(Ordering::Relaxed));
         };
-        put("versions_total", "counter", "Input versions processed.", &self.versions);
-        put("events_total", "counter", "Change events produced.", &self.events);
-        put("alerts_total", "counter", "Events also produced to the alerts topic.", &self.alerts);
-        put("revisions_total", "counter", "Revision records produced.", &self.revisions);
-        put("dead_letters_total", "counter", "Input records sent to the dead-letter topic.", &self.dead_letters);
-        put("transactions_committed_total", "counter", "Batches committed.", &self.transactions_committed);
-        put("transactions_aborted_total", "counter", "Batches aborted and re-processed.", &self.transactions_aborted);
-        put("state_records_restored_total", "counter", "story.state records read on assignment.", &self.state_records_restored);
-        put("state_refetches_total", "counter", "Evicted stories re-read from story.state.", &self.state_refetches);
-        put("broker_errors_total", "counter", "Broker/client errors seen (retried).", &self.broker_errors);
-        put("stories_in_memory", "gauge", "Stories whose state is held in memory.", &self.stories_in_memory);
-        put("stories_evicted", "gauge", "Stories evicted from memory (offset kept).", &self.stories_evicted);
-        put("state_bytes", "gauge", "Approximate bytes of state held in memory.", &self.state_bytes);
-        put("assigned_partitions", "gauge", "Input partitions assigned to this instance.", &self.assigned_partitions);
+        put(
+            "versions_total",
+            "counter",
+            "Input versions processed.",
+            &self.versions,
+        );
+        put(
+            "events_total",
+            "counter",
+            "Change events produced.",
+            &self.events,
+        );
+        put(
+            "alerts_total",
+            "counter",
+            "Events also produced to the alerts topic.",
+            &self.alerts,
+        );
+        put(
+            "revisions_total",
+            "counter",
+            "Revision records produced.",
+            &self.revisions,
+        );
+        put(
+            "dead_letters_total",
+            "counter",
+            "Input records sent to the dead-letter topic.",
+            &self.dead_letters,
+        );
+        put(
+            "transactions_committed_total",
+            "counter",
+            "Batches committed.",
+            &self.transactions_committed,
+        );
+        put(
+            "transactions_aborted_total",
+            "counter",
+            "Batches aborted and re-processed.",
+            &self.transactions_aborted,
+        );
+        put(
+            "state_records_restored_total",
+            "counter",
+            "story.state records read on assignment.",
+            &self.state_records_restored,
+        );
+        put(
+            "state_refetches_total",
+            "counter",
+            "Evicted stories re-read from story.state.",
+            &self.state_refetches,
+        );
+        put(
+            "broker_errors_total",
+            "counter",
+            "Broker/client errors seen (retried).",
+            &self.broker_errors,
+        );
+        put(
+            "stories_in_memory",
+            "gauge",
+            "Stories whose state is held in memory.",
+            &self.stories_in_memory,
+        );
+        put(
+            "stories_evicted",
+            "gauge",
+            "Stories evicted from memory (offset kept).",
+            &self.stories_evicted,
+        );
+        put(
+            "state_bytes",
+            "gauge",
+            "Approximate bytes of state held in memory.",
+            &self.state_bytes,
+        );
+        put(
+            "assigned_partitions",
+            "gauge",
+            "Input partitions assigned to this instance.",
+            &self.assigned_partitions,
+        );
         out
     }
 }
@@ -61,7 +131,9 @@ impl Metrics {
 /// Serve until the task is dropped.
 pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>) {
     loop {
-        let Ok((mut sock, _)) = listener.accept().await else { continue };
+        let Ok((mut sock, _)) = listener.accept().await else {
+            continue;
+        };
         let metrics = metrics.clone();
         tokio::spawn(async move {
             let mut buf = [0u8; 1024];

@@ -153,7 +153,11 @@ fn lock(p: &Mutex<Pipeline>) -> std::sync::MutexGuard<'_, Pipeline> {
     p.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn poll_loop(consumer: &GroupConsumer, pipeline: &Mutex<Pipeline>, stop: &AtomicBool) -> Result<()> {
+fn poll_loop(
+    consumer: &GroupConsumer,
+    pipeline: &Mutex<Pipeline>,
+    stop: &AtomicBool,
+) -> Result<()> {
     while !stop.load(Ordering::SeqCst) {
         // Rebalance callbacks run inside poll, with the pipeline lock free.
         let polled = consumer.poll(Duration::from_millis(50));

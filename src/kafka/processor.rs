@@ -19,9 +19,9 @@ use anyhow::{anyhow, Context, Result};
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::ToBytes;
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
-use rdkafka::message::ToBytes;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -373,9 +373,7 @@ impl Pipeline {
     }
 
     fn commit_eos(&mut self, consumer: &GroupConsumer) -> Result<(), TxnFailure> {
-        let tpl = self
-            .offsets_tpl()
-            .map_err(TxnFailure::Fatal)?;
+        let tpl = self.offsets_tpl().map_err(TxnFailure::Fatal)?;
         let cgm = consumer
             .group_metadata()
             .ok_or_else(|| TxnFailure::Fatal(anyhow!("the consumer has no group metadata")))?;
@@ -440,7 +438,8 @@ impl Pipeline {
                             | Some(RDKafkaErrorCode::IllegalGeneration)
                             | Some(RDKafkaErrorCode::UnknownMemberId)
                     );
-                    if rebalancing || (self.stopping() && started.elapsed() > SHUTDOWN_COMMIT_BUDGET)
+                    if rebalancing
+                        || (self.stopping() && started.elapsed() > SHUTDOWN_COMMIT_BUDGET)
                     {
                         return Err(TxnFailure::Abortable(e));
                     }
@@ -519,7 +518,11 @@ impl Pipeline {
                 Ok(r) => r
                     .elements()
                     .iter()
-                    .filter_map(|e| e.error().err().map(|err| format!("{}: {err}", e.partition())))
+                    .filter_map(|e| {
+                        e.error()
+                            .err()
+                            .map(|err| format!("{}: {err}", e.partition()))
+                    })
                     .collect(),
                 Err(e) => vec![e.to_string()],
             };
@@ -529,7 +532,10 @@ impl Pipeline {
             // Never carry on from an unknown position: that could skip input. Exit instead;
             // a restart resumes from the committed offsets.
             if attempts >= 20 || self.stopping() {
-                anyhow::bail!("cannot rewind to the committed offsets: {}", failed.join(", "));
+                anyhow::bail!(
+                    "cannot rewind to the committed offsets: {}",
+                    failed.join(", ")
+                );
             }
             tracing::warn!(errors = ?failed, "seek failed; retrying");
             std::thread::sleep(Duration::from_millis(500));

@@ -131,7 +131,9 @@ impl StateStore {
         }
         let mut skip = Vec::new();
         while self.entries.len() > self.capacity {
-            let Some((tick, key)) = self.lru.pop_first() else { break };
+            let Some((tick, key)) = self.lru.pop_first() else {
+                break;
+            };
             let e = &self.entries[&key];
             match e.offset {
                 Some(offset) => {
@@ -176,8 +178,11 @@ impl StateStore {
 
 /// Decode one `story.state` record. `None` for a tombstone.
 pub fn decode(payload: Option<&[u8]>) -> Result<Option<StoryState>> {
-    let Some(bytes) = payload else { return Ok(None) };
-    let state: StoryState = serde_json::from_slice(bytes).context("undecodable story.state record")?;
+    let Some(bytes) = payload else {
+        return Ok(None);
+    };
+    let state: StoryState =
+        serde_json::from_slice(bytes).context("undecodable story.state record")?;
     if state.format > StoryState::FORMAT {
         bail!(
             "story.state record of {} has format {}, newer than this build's {}: upgrade redline",
@@ -266,7 +271,12 @@ pub fn restore(
         }
     }
     store.enforce_bound();
-    tracing::debug!(topic, records, ms = started.elapsed().as_millis() as u64, "restore read");
+    tracing::debug!(
+        topic,
+        records,
+        ms = started.elapsed().as_millis() as u64,
+        "restore read"
+    );
     Ok(records)
 }
 
@@ -289,8 +299,9 @@ pub fn fetch_at(
         match consumer.poll(Duration::from_millis(200)) {
             None => {}
             Some(Ok(m)) if m.partition() == partition && m.offset() == offset => {
-                break decode(m.payload())?
-                    .ok_or_else(|| anyhow!("state of {story_id} at {topic}/{partition}@{offset} is a tombstone"));
+                break decode(m.payload())?.ok_or_else(|| {
+                    anyhow!("state of {story_id} at {topic}/{partition}@{offset} is a tombstone")
+                });
             }
             Some(Ok(m)) if m.partition() == partition && m.offset() > offset => {
                 break Err(anyhow!(
@@ -300,7 +311,9 @@ pub fn fetch_at(
             }
             Some(Ok(_)) => {}
             Some(Err(KafkaError::PartitionEOF(p))) if p == partition => {
-                break Err(anyhow!("state of {story_id} at {topic}/{partition}@{offset} not found"));
+                break Err(anyhow!(
+                    "state of {story_id} at {topic}/{partition}@{offset} not found"
+                ));
             }
             Some(Err(e)) => tracing::warn!(topic, error = %e, "error re-reading state; retrying"),
         }

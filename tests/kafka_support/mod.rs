@@ -66,7 +66,10 @@ pub fn start_broker(data_dir: Option<&Path>) -> Result<String, String> {
         .output()
         .map_err(|e| format!("cannot run scripts/test-broker: {e}"))?;
     if !out.status.success() {
-        return Err(format!("scripts/test-broker start exited with {}", out.status));
+        return Err(format!(
+            "scripts/test-broker start exited with {}",
+            out.status
+        ));
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     stdout
@@ -78,7 +81,9 @@ pub fn start_broker(data_dir: Option<&Path>) -> Result<String, String> {
 }
 
 pub fn stop_broker(data_dir: &Path) {
-    let st = broker_cmd(Some(data_dir), "stop").status().expect("run test-broker stop");
+    let st = broker_cmd(Some(data_dir), "stop")
+        .status()
+        .expect("run test-broker stop");
     assert!(st.success(), "test-broker stop failed");
 }
 
@@ -174,11 +179,26 @@ pub fn spawn_run(
     let log = log_dir.join(format!("{instance}-{n}.log"));
     let file = std::fs::File::create(&log).unwrap();
     let child = Command::new(BIN)
-        .args(["run", "--brokers", brokers, "--group", group, "--instance", instance])
+        .args([
+            "run",
+            "--brokers",
+            brokers,
+            "--group",
+            group,
+            "--instance",
+            instance,
+        ])
         .args(["--metrics-addr", "127.0.0.1:0"])
         .envs(topics.env())
-        .env("RUST_LOG", std::env::var("REDLINE_TEST_LOG").unwrap_or_else(|_| "info".into()))
-        .envs(extra_env.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        .env(
+            "RUST_LOG",
+            std::env::var("REDLINE_TEST_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .envs(
+            extra_env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        )
         .stdout(Stdio::null())
         .stderr(file)
         .spawn()
@@ -226,9 +246,18 @@ impl Proc {
         let deadline = Instant::now() + timeout;
         while !self.log_text().contains(needle) {
             if let Some(s) = self.child.try_wait().unwrap() {
-                panic!("{} exited ({s}) before logging {needle:?}:\n{}", self.name, self.log_text());
+                panic!(
+                    "{} exited ({s}) before logging {needle:?}:\n{}",
+                    self.name,
+                    self.log_text()
+                );
             }
-            assert!(Instant::now() < deadline, "{} did not log {needle:?} in time:\n{}", self.name, self.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "{} did not log {needle:?} in time:\n{}",
+                self.name,
+                self.log_text()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -285,7 +314,10 @@ pub fn produce(p: &ThreadedProducer<DefaultProducerContext>, topic: &str, record
     for r in records {
         let mut headers = OwnedHeaders::new();
         for (k, v) in &r.headers {
-            headers = headers.insert(Header { key: k, value: Some(v) });
+            headers = headers.insert(Header {
+                key: k,
+                value: Some(v),
+            });
         }
         let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic).headers(headers);
         if let Some(k) = &r.key {
@@ -298,7 +330,10 @@ pub fn produce(p: &ThreadedProducer<DefaultProducerContext>, topic: &str, record
         loop {
             match p.send(rec) {
                 Ok(()) => break,
-                Err((KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull), r)) => {
+                Err((
+                    KafkaError::MessageProduction(rdkafka::types::RDKafkaErrorCode::QueueFull),
+                    r,
+                )) => {
                     rec = r;
                     std::thread::sleep(Duration::from_millis(10));
                 }
@@ -306,7 +341,8 @@ pub fn produce(p: &ThreadedProducer<DefaultProducerContext>, topic: &str, record
             }
         }
     }
-    p.flush(Duration::from_secs(60)).expect("flush test producer");
+    p.flush(Duration::from_secs(60))
+        .expect("flush test producer");
 }
 
 /// A record read back.
@@ -353,11 +389,13 @@ impl Reader {
         let md = consumer
             .fetch_metadata(Some(topic), Duration::from_secs(10))
             .expect("metadata");
-        let partitions: BTreeSet<i32> = md.topics()[0].partitions().iter().map(|p| p.id()).collect();
+        let partitions: BTreeSet<i32> =
+            md.topics()[0].partitions().iter().map(|p| p.id()).collect();
         assert!(!partitions.is_empty(), "topic {topic} has no partitions");
         let mut tpl = TopicPartitionList::new();
         for &p in &partitions {
-            tpl.add_partition_offset(topic, p, Offset::Beginning).unwrap();
+            tpl.add_partition_offset(topic, p, Offset::Beginning)
+                .unwrap();
         }
         consumer.assign(&tpl).unwrap();
         Reader {
@@ -428,7 +466,11 @@ pub fn replay(input: &Path, dir: &Path) -> (Vec<Value>, Vec<Value>) {
         .arg(&rv)
         .output()
         .expect("run redline replay");
-    assert!(out.status.success(), "replay failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "replay failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let read = |p: &Path| -> Vec<Value> {
         std::fs::read_to_string(p)
             .unwrap()
@@ -483,7 +525,10 @@ pub fn synthetic(stories: usize, versions: usize) -> Vec<String> {
             let headline = if v % 3 == 0 {
                 format!("Floods in district {s}: {} families reached", v * 7 + s)
             } else {
-                format!("Floods in district {s}: rescue continues (day {})", v / 3 + 1)
+                format!(
+                    "Floods in district {s}: rescue continues (day {})",
+                    v / 3 + 1
+                )
             };
             let rec = serde_json::json!({
                 "story_id": format!("synthetic-{s:03}"),
