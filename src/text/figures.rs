@@ -219,10 +219,6 @@ pub fn figures(text: &str) -> Vec<Figure> {
     let scan = mark_space_thousands(text);
     for caps in FIGURE.captures_iter(&scan) {
         let whole = caps.get(0).expect("match");
-        let core = caps
-            .name("num")
-            .or(caps.name("word"))
-            .expect("a number or a word");
         let starts_clean = text[..whole.start()]
             .chars()
             .next_back()
