@@ -67,7 +67,7 @@ fn story() -> impl Strategy<Value = Vec<String>> {
 /// Typographic variants that carry no information.
 fn restyle(text: &str, which: u8) -> String {
     match which % 6 {
-        0 => text.replace('“', "\"").replace('”', "\"").replace('’', "'"),
+        0 => text.replace(['“', '”'], "\"").replace('’', "'"),
         1 => text.replace('“', "«").replace('”', "»"),
         2 => text.replace(' ', "\u{a0}"),
         3 => text.replace(' ', "  "),

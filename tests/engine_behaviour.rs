@@ -82,8 +82,7 @@ fn cosmetic_edits_emit_nothing() {
             .replace("Amina Okafor", "Amina\u{a0}Okafor"),
         // typo fix
         BODY.replace("difficult", "dificult"),
-        BODY.replace("delivereis", "deliveries")
-            .replace("convoys", "convoys"),
+        BODY.replace("deliveries", "delivereis"),
         // reordered clause, same facts
         BODY.replace(
             "At least 8 people were killed in the attack, according to the regional health office.",
