@@ -162,6 +162,12 @@ pub const SPEECH_VERBS: &[&str] = &[
     "secondo",
 ];
 
+/// Speech verbs whose object is the listener ("told reporters", "asked the minister").
+pub const LISTENER_VERBS: &[&str] = &[
+    "told", "tells", "telling", "asked", "asks", "urged", "urges", "warned", "warns", "assured",
+    "reminded", "informed", "frågar", "frågade",
+];
+
 /// Phrases after which the speaker follows ("according to X", "enligt X").
 pub const SPEAKER_FOLLOWS: &[&str] = &[
     "according to",
