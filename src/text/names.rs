@@ -126,12 +126,18 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         }
         let run = &ws[i..end];
         let single_sentence_start = i == 0 && end == 1 && !w.chars().all(|c| !c.is_lowercase());
-        let titles: Vec<String> = run
+        // The name starts after the last title word, so a qualified title goes too
+        // ("Science Minister George Freeman", "Bank of England Governor Andrew Bailey").
+        let name_start = run
             .iter()
-            .take_while(|x| lower_in(x.text, lexicon::TITLES))
+            .rposition(|x| lower_in(x.text, lexicon::TITLES))
+            .map_or(0, |i| i + 1);
+        let titles: Vec<String> = run[..name_start]
+            .iter()
+            .filter(|x| lower_in(x.text, lexicon::TITLES))
             .map(|x| x.text.to_lowercase())
             .collect();
-        let rest: Vec<&str> = run[titles.len()..].iter().map(|x| x.text).collect();
+        let rest: Vec<&str> = run[name_start..].iter().map(|x| x.text).collect();
         let all_not_names = rest.iter().all(|x| lower_in(x, lexicon::NOT_NAMES));
         if !single_sentence_start && !rest.is_empty() && !all_not_names {
             out.push(NameRun {

@@ -244,11 +244,17 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         .collect::<Vec<_>>()
         .join(" … ");
     let speaker = speaker.or_else(|| {
-        // A bare quotation right after another continues the same speaker's words.
+        // A bare quotation right after another (or after "X said:") continues that speaker.
         (!attributed && ctx.since_quote <= 2)
             .then(|| ctx.last_speaker.clone())
             .flatten()
     });
+    // Quoted speech needs a speaker; a short quoted phrase nobody said is a title or a
+    // label ("See ‘Safety and security’").
+    let words: usize = kept.iter().map(|k| word_count(k)).sum();
+    if speaker.is_none() && words < 6 {
+        return None;
+    }
     Some(QuoteInfo { text, speaker })
 }
 
@@ -466,6 +472,16 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
 /// Update the context with what this unit says (after its own quote has been resolved).
 pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
     let ws = names::words(sentence);
+    // "Science Minister George Freeman said:" introduces the quotation that follows.
+    let introduces = quote.is_none() && sentence.trim_end().ends_with(':');
+    let introducer = if introduces {
+        let runs = names::name_runs(&ws);
+        (0..ws.len())
+            .find(|&i| speech_verb_at(&ws, i).is_some())
+            .and_then(|v| speaker_ending_at(&ws, &runs, v, ctx))
+    } else {
+        None
+    };
     for run in names::name_runs(&ws) {
         let known = ctx
             .people
@@ -482,6 +498,11 @@ pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInf
                 }
             }
         }
+    }
+    if let Some(s) = introducer {
+        ctx.last_speaker = Some(s);
+        ctx.since_quote = 0;
+        return;
     }
     match quote {
         Some(q) => {
@@ -587,6 +608,19 @@ mod tests {
         );
         let quote = find_quote("“This is the moment,” the prime minister said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("Lena Holm"));
+    }
+
+    #[test]
+    fn a_said_colon_line_attributes_the_next_quote_and_unattributed_labels_are_not_quotes() {
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, "Science Minister George Freeman said:", None);
+        let quote = find_quote(
+            "“This framework will create jobs in every part of the country.”",
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("George Freeman"));
+        assert_eq!(q("See ‘Safety and security’."), None);
     }
 
     #[test]
