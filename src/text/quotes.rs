@@ -300,7 +300,10 @@ fn attributed_speaker(
         // "said Okafor", "säger hon", "according to the minister" — but after "told" or
         // "asked" comes the listener, not the speaker.
         let listener_follows = lexicon::LISTENER_VERBS.contains(&verb.as_str());
-        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows) || follows {
+        // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
+        // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
+        let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
+        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
             if let Some(s) = speaker_starting_at(ws, &runs, after, ctx) {
                 return Some(s);
             }
