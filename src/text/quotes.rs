@@ -350,14 +350,11 @@ fn speaker_starting_at(
     let mut terminated = false;
     for (k, w) in ws[i..].iter().enumerate().take(6) {
         if let Some(run) = runs.iter().find(|r| r.start == i + k) {
-            if run.titles.is_empty()
-                && k > 0
-                && phrase.iter().all(|p: &&str| !names::is_capitalised(p))
-            {
-                // "said the minister, Amina Okafor" → the name wins.
-                if ws[i + k - 1].punct_after == Some(',') {
-                    return Some(resolve_run(run, ctx));
-                }
+            let roles_only = k > 0 && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
+            // "said police spokesman Tommy Nyman", "said the minister, Amina Okafor": the
+            // name wins over the role words before it.
+            if roles_only && (run.is_person() || ws[i + k - 1].punct_after == Some(',')) {
+                return Some(resolve_run(run, ctx));
             }
         }
         phrase.push(w.text);
