@@ -101,27 +101,7 @@ fn quote_spans(s: &str) -> Vec<Span> {
 
 /// Where a dash quote ends: at the comma (or dash) before its attribution, if it has one.
 fn dash_quote_end(s: &str) -> Option<usize> {
-    let lower = s.to_lowercase();
-    let mut best: Option<usize> = None;
-    for v in lexicon::SPEECH_VERBS {
-        for (i, _) in lower.match_indices(v) {
-            let after_ok = lower[i + v.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let before = lower[..i].trim_end();
-            if !after_ok || i == 0 {
-                continue;
-            }
-            if before.ends_with(',') || before.ends_with('–') || before.ends_with('-') {
-                let cut = before.len() - 1;
-                if best.is_none_or(|b| cut < b) {
-                    best = Some(cut);
-                }
-            }
-        }
-    }
-    best.filter(|&b| b > 2)
+    lexicon::dash_attribution_at(s)
 }
 
 fn word_count(s: &str) -> usize {
@@ -458,7 +438,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     }
     // Any other noun phrase ("a senior Western diplomat", "officials"), but not adverbials
     // ("on Monday", "in a statement", "yesterday").
-    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(&w) || w.ends_with("ly");
+    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(w) || w.ends_with("ly");
     if !generic_ok
         || not_a_source(&first)
         || not_a_source(&head)
