@@ -426,7 +426,10 @@ pub fn audit(args: AuditArgs) -> Result<ExitCode> {
         match redline::audit::chain::verify(&log.records) {
             Ok(v) => {
                 let redo = if v.reprocessed > 0 {
-                    format!(", {} re-processed after a failure (at-least-once)", v.reprocessed)
+                    format!(
+                        ", {} re-processed after a failure (at-least-once)",
+                        v.reprocessed
+                    )
                 } else {
                     String::new()
                 };

@@ -122,13 +122,17 @@ fn verify_fails_naming_the_record_whose_field_was_altered() {
     let mut recs = lines(&rv);
     // Someone rewrites history: version 3 never changed the talks' length.
     let v3 = recs.iter_mut().find(|r| r["version"] == 3).unwrap();
-    v3["diff"]["changed"][0]["after"] = Value::String("The talks are expected to last two days.".into());
+    v3["diff"]["changed"][0]["after"] =
+        Value::String("The talks are expected to last two days.".into());
     write_lines(&rv, &recs);
     let out = audit(&[STORY, "--verify"], &[("--file", &rv)]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     let err = text(&out.stderr);
     assert!(
-        err.contains(&format!("story {STORY} version 3 (record 3, {}:3)", rv.display())),
+        err.contains(&format!(
+            "story {STORY} version 3 (record 3, {}:3)",
+            rv.display()
+        )),
         "{err}"
     );
     assert!(err.contains("hash check failed"), "{err}");
@@ -148,7 +152,10 @@ fn verify_fails_at_the_next_record_when_an_altered_record_was_rehashed() {
     let out = audit(&[STORY, "--verify"], &[("--file", &rv)]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("story {STORY} version 3 (record 3")), "{err}");
+    assert!(
+        err.contains(&format!("story {STORY} version 3 (record 3")),
+        "{err}"
+    );
     assert!(err.contains("link check failed"), "{err}");
 }
 
@@ -164,7 +171,10 @@ fn verify_fails_when_a_record_was_removed_or_a_field_added() {
     let out = audit(&[STORY, "--verify"], &[("--file", &rv)]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("version 5 (record 4") && err.contains("link check"), "{err}");
+    assert!(
+        err.contains("version 5 (record 4") && err.contains("link check"),
+        "{err}"
+    );
 
     let mut added = recs.clone();
     added[0]["reviewed_by"] = Value::String("nobody".into());
@@ -173,7 +183,9 @@ fn verify_fails_when_a_record_was_removed_or_a_field_added() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("version 1 (record 1") && err.contains("fields check") && err.contains("reviewed_by"),
+        err.contains("version 1 (record 1")
+            && err.contains("fields check")
+            && err.contains("reviewed_by"),
         "{err}"
     );
 }
@@ -187,15 +199,26 @@ fn timeline_lists_each_version_with_status_counts_and_its_events() {
     let stdout = text(&out.stdout);
     let events = lines(&ev);
     assert!(
-        stdout.starts_with(&format!("story {STORY}: 5 revision records, {} events\n", events.len())),
+        stdout.starts_with(&format!(
+            "story {STORY}: 5 revision records, {} events\n",
+            events.len()
+        )),
         "{stdout}"
     );
     let heads: Vec<&str> = stdout.lines().filter(|l| l.starts_with('v')).collect();
     assert_eq!(heads.len(), 5, "{stdout}");
-    assert!(heads[0].starts_with("v1 ") && heads[0].contains("2025-03-11T09:00:00Z") && heads[0].contains("created"));
+    assert!(
+        heads[0].starts_with("v1 ")
+            && heads[0].contains("2025-03-11T09:00:00Z")
+            && heads[0].contains("created")
+    );
     assert!(heads[1].contains("changed"), "{}", heads[1]);
-    // v2 → one casualty figure changed, a quote and a fact added.
-    assert!(heads[1].contains(" +2 ") && heads[1].contains(" ~1 "), "{}", heads[1]);
+    // v2: a casualty figure changed, a typo fixed (cosmetic), a quote and a fact added.
+    assert!(
+        heads[1].contains(" +2 -0 ~2 >0 (1 cosmetic)"),
+        "{}",
+        heads[1]
+    );
     // One line per event, with its id, kind, severity and the quote's speaker.
     for e in &events {
         let id = e["event_id"].as_str().unwrap();
@@ -204,7 +227,10 @@ fn timeline_lists_each_version_with_status_counts_and_its_events() {
             .find(|l| l.trim_start().starts_with(id))
             .unwrap_or_else(|| panic!("no line for {id}:\n{stdout}"));
         assert!(line.contains(e["kind"].as_str().unwrap()), "{line}");
-        assert!(line.contains(&format!("[{}]", e["severity"].as_str().unwrap())), "{line}");
+        assert!(
+            line.contains(&format!("[{}]", e["severity"].as_str().unwrap())),
+            "{line}"
+        );
         if let Some(sp) = e["quote"]["speaker"].as_str() {
             assert!(line.contains(&format!("speaker={sp}")), "{line}");
         }
@@ -229,7 +255,11 @@ fn example_page(dir: &Path, versions: bool) -> String {
     let input = repo("examples/harbour-city-talks.jsonl");
     let (ev, rv) = replay(&input, dir);
     let html = dir.join("page.html");
-    let mut files = vec![("--file", rv.as_path()), ("--events", ev.as_path()), ("--html", html.as_path())];
+    let mut files = vec![
+        ("--file", rv.as_path()),
+        ("--events", ev.as_path()),
+        ("--html", html.as_path()),
+    ];
     if versions {
         files.push(("--versions", input.as_path()));
     }
@@ -243,15 +273,19 @@ fn html_marks_word_changes_and_shows_events_beside_each_version() {
     let dir = tempfile::tempdir().unwrap();
     let page = example_page(dir.path(), false);
     // The casualty figure of v2, word-diffed.
-    assert!(page.contains("At least <del>8</del><ins>11</ins> people were killed"), "{page}");
+    assert!(
+        page.contains("At least <del>8</del><ins>11</ins> people were killed"),
+        "{page}"
+    );
     // An inserted sentence is marked whole; a removed one too (v4 drops the talks' length).
     assert!(page.contains("<ins>The talks are expected to last two days.</ins>"));
     assert!(page.contains("<del>The talks are expected to last three days.</del>"));
     // The headline change of v3.
-    assert!(page.contains("Envoys <del>gather in</del><ins>agree to resume aid deliveries after</ins> Harbour City"), "{page}");
+    assert!(page.contains("<p class=\"headline\">Envoys <del>gather in Harbour City for talks on stalled aid convoys</del><ins>agree to resume aid deliveries after Harbour City talks</ins></p>"), "{page}");
     // Five version sections, and the events with kind, categories, severity and speaker.
     assert_eq!(page.matches("<section class=\"version\"").count(), 5);
-    assert!(page.contains("<span class=\"kind\">quote.added</span> <span class=\"cats\">statement</span>"));
+    assert!(page
+        .contains("<span class=\"kind\">quote.added</span> <span class=\"cats\">statement</span>"));
     assert!(page.contains("quote by <b>Okafor</b>"));
     assert!(page.contains("<span class=\"sev\">high</span><span class=\"kind\">number.changed</span> <span class=\"cats\">casualties</span>"), "{page}");
     // Self-contained: inline CSS, no script, nothing loaded from elsewhere.
@@ -286,7 +320,12 @@ fn html_renders_markup_from_the_story_as_text() {
     let html = dir.path().join("evil.html");
     for versions in [false, true] {
         let mut c = redline();
-        c.args(["audit", "evil<b>", "--file"]).arg(&rv).arg("--events").arg(&ev).arg("--html").arg(&html);
+        c.args(["audit", "evil<b>", "--file"])
+            .arg(&rv)
+            .arg("--events")
+            .arg(&ev)
+            .arg("--html")
+            .arg(&html);
         if versions {
             c.arg("--versions").arg(&input);
         }
@@ -297,7 +336,10 @@ fn html_renders_markup_from_the_story_as_text() {
         assert!(!page.contains("<img"), "img tag leaked:\n{page}");
         assert!(!page.contains("<b>evil"), "story id leaked as markup");
         assert!(page.contains("&lt;script&gt;"), "{page}");
-        assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"), "{page}");
+        assert!(
+            page.contains("&lt;img src=x onerror=alert(2)&gt;"),
+            "{page}"
+        );
         assert!(page.contains("<title>redline: evil&lt;b&gt;</title>"));
     }
 }

@@ -33,32 +33,50 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// `before` → `after` as escaped HTML with word-level `<del>`/`<ins>` marks.
+/// `before` → `after` as escaped HTML with word-level `<del>`/`<ins>` marks. A run of changed
+/// words separated only by spaces becomes one deletion followed by one insertion, which reads
+/// better than alternating single-word marks.
 pub fn word_diff(before: &str, after: &str) -> String {
     let diff = TextDiff::from_words(before, after);
+    let changes: Vec<(ChangeTag, &str)> = diff
+        .iter_all_changes()
+        .map(|c| (c.tag(), c.value()))
+        .collect();
     let mut out = String::new();
-    let mut open: Option<ChangeTag> = None;
-    let close = |out: &mut String, tag: Option<ChangeTag>| match tag {
-        Some(ChangeTag::Delete) => out.push_str("</del>"),
-        Some(ChangeTag::Insert) => out.push_str("</ins>"),
-        _ => {}
-    };
-    for change in diff.iter_all_changes() {
-        let tag = change.tag();
-        let text = change.value();
-        // Whitespace between two marked words of the same kind stays inside the mark.
-        if tag != open {
-            close(&mut out, open);
-            match tag {
-                ChangeTag::Delete => out.push_str("<del>"),
-                ChangeTag::Insert => out.push_str("<ins>"),
-                ChangeTag::Equal => {}
-            }
-            open = Some(tag);
+    let (mut del, mut ins) = (String::new(), String::new());
+    let flush = |out: &mut String, del: &mut String, ins: &mut String| {
+        if !del.is_empty() {
+            let _ = write!(out, "<del>{}</del>", escape(del));
         }
-        out.push_str(&escape(text));
+        if !ins.is_empty() {
+            let _ = write!(out, "<ins>{}</ins>", escape(ins));
+        }
+        del.clear();
+        ins.clear();
+    };
+    for (i, &(tag, text)) in changes.iter().enumerate() {
+        match tag {
+            ChangeTag::Delete => del.push_str(text),
+            ChangeTag::Insert => ins.push_str(text),
+            ChangeTag::Equal => {
+                let inside_a_run = (!del.is_empty() || !ins.is_empty())
+                    && text.trim().is_empty()
+                    && changes.get(i + 1).is_some_and(|n| n.0 != ChangeTag::Equal);
+                if inside_a_run {
+                    if !del.is_empty() {
+                        del.push_str(text);
+                    }
+                    if !ins.is_empty() {
+                        ins.push_str(text);
+                    }
+                    continue;
+                }
+                flush(&mut out, &mut del, &mut ins);
+                out.push_str(&escape(text));
+            }
+        }
     }
-    close(&mut out, open);
+    flush(&mut out, &mut del, &mut ins);
     out
 }
 
@@ -348,7 +366,10 @@ mod tests {
     #[test]
     fn word_diff_marks_only_the_changed_words() {
         assert_eq!(
-            word_diff("Eight people died in the fire.", "Eleven people died in the fire."),
+            word_diff(
+                "Eight people died in the fire.",
+                "Eleven people died in the fire."
+            ),
             "<del>Eight</del><ins>Eleven</ins> people died in the fire."
         );
         assert_eq!(

@@ -39,7 +39,10 @@ pub struct Located<T> {
 
 impl StoryLog {
     /// The events of one record, in the order of its event_ids; `None` where an event is unknown.
-    pub fn events_of<'a>(&'a self, r: &'a RevisionRecord) -> Vec<(&'a str, Option<&'a ChangeEvent>)> {
+    pub fn events_of<'a>(
+        &'a self,
+        r: &'a RevisionRecord,
+    ) -> Vec<(&'a str, Option<&'a ChangeEvent>)> {
         r.event_ids
             .iter()
             .map(|id| {

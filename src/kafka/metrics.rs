@@ -218,9 +218,10 @@ impl Metrics {
             "events_total",
             "Change events produced, by kind.",
             "kind",
-            &mut Kind::ALL.iter().zip(&self.events_by_kind).map(|(k, n)| {
-                (k.as_str().to_string(), n.load(Ordering::Relaxed))
-            }),
+            &mut Kind::ALL
+                .iter()
+                .zip(&self.events_by_kind)
+                .map(|(k, n)| (k.as_str().to_string(), n.load(Ordering::Relaxed))),
         );
         let categories = lock(&self.events_by_category).clone();
         labelled(
@@ -395,9 +396,18 @@ mod tests {
         h.observe(Duration::from_secs(2));
         let mut out = String::new();
         h.render(&mut out, "x_seconds", "x");
-        assert!(out.contains("redline_x_seconds_bucket{le=\"0.01\"} 1\n"), "{out}");
-        assert!(out.contains("redline_x_seconds_bucket{le=\"0.1\"} 2\n"), "{out}");
-        assert!(out.contains("redline_x_seconds_bucket{le=\"+Inf\"} 3\n"), "{out}");
+        assert!(
+            out.contains("redline_x_seconds_bucket{le=\"0.01\"} 1\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("redline_x_seconds_bucket{le=\"0.1\"} 2\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("redline_x_seconds_bucket{le=\"+Inf\"} 3\n"),
+            "{out}"
+        );
         assert!(out.contains("redline_x_seconds_count 3\n"), "{out}");
         assert!(out.contains("redline_x_seconds_sum 2.055\n"), "{out}");
     }

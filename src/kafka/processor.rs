@@ -142,12 +142,9 @@ impl Pipeline {
         let topic = &self.config.topics.versions;
         let mut lag = BTreeMap::new();
         for &p in &self.assigned {
-            let Ok((_, high)) = consumer.get_watermark_offsets(topic, p) else {
+            let Some(high) = cached_high_watermark(consumer, topic, p) else {
                 continue;
             };
-            if high < 0 {
-                continue;
-            }
             let next = match self.next_offsets.get(&p) {
                 Some(&n) => n,
                 None => match consumer.position().ok().and_then(|tpl| {
@@ -662,6 +659,27 @@ impl Pipeline {
     pub fn take_fatal(&mut self) -> Option<anyhow::Error> {
         self.fatal.take()
     }
+}
+
+/// The partition's high watermark as last reported by a fetch response (librdkafka's
+/// `rd_kafka_get_watermark_offsets`): no broker round trip, so the poll loop never blocks on
+/// it. rdkafka wraps only the querying variant (`fetch_watermarks`), hence the direct call.
+fn cached_high_watermark(consumer: &GroupConsumer, topic: &str, partition: i32) -> Option<i64> {
+    let topic = std::ffi::CString::new(topic).ok()?;
+    let (mut low, mut high) = (-1i64, -1i64);
+    // SAFETY: the client pointer is valid while `consumer` lives; the topic is a NUL-terminated
+    // string that outlives the call; `low`/`high` are valid for writes.
+    let err = unsafe {
+        rdkafka::bindings::rd_kafka_get_watermark_offsets(
+            consumer.client().native_ptr(),
+            topic.as_ptr(),
+            partition,
+            &mut low,
+            &mut high,
+        )
+    };
+    (err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
+        .then_some(high)
 }
 
 /// The consumer context: routes librdkafka's logs and errors into tracing, and rebalances into
