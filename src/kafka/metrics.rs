@@ -363,8 +363,24 @@ pub async fn serve(listener: TcpListener, metrics: Arc<Metrics>) {
         };
         let metrics = metrics.clone();
         tokio::spawn(async move {
+            // Read the request head (a client may send it in several pieces), at most 1 KB
+            // and 5 s.
             let mut buf = [0u8; 1024];
-            let n = sock.read(&mut buf).await.unwrap_or(0);
+            let mut n = 0;
+            let head = async {
+                while n < buf.len() {
+                    match sock.read(&mut buf[n..]).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(k) => n += k,
+                    }
+                    if buf[..n].windows(4).any(|w| w == b"\r\n\r\n")
+                        || buf[..n].windows(2).any(|w| w == b"\n\n")
+                    {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(5), head).await;
             let req = String::from_utf8_lossy(&buf[..n]);
             let path = req.split_whitespace().nth(1).unwrap_or("/");
             let (status, body) = match path {

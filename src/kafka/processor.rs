@@ -142,9 +142,14 @@ impl Pipeline {
         let topic = &self.config.topics.versions;
         let mut lag = BTreeMap::new();
         for &p in &self.assigned {
-            let Some(high) = cached_high_watermark(consumer, topic, p) else {
+            let Some((low, high)) = cached_watermarks(consumer, topic, p) else {
                 continue;
             };
+            if low == high {
+                // Empty (or fully deleted) partition: nothing to be behind on.
+                lag.insert(p, 0);
+                continue;
+            }
             let next = match self.next_offsets.get(&p) {
                 Some(&n) => n,
                 None => match consumer.position().ok().and_then(|tpl| {
@@ -661,10 +666,10 @@ impl Pipeline {
     }
 }
 
-/// The partition's high watermark as last reported by a fetch response (librdkafka's
+/// The partition's low and high watermarks as last reported by a fetch response (librdkafka's
 /// `rd_kafka_get_watermark_offsets`): no broker round trip, so the poll loop never blocks on
 /// it. rdkafka wraps only the querying variant (`fetch_watermarks`), hence the direct call.
-fn cached_high_watermark(consumer: &GroupConsumer, topic: &str, partition: i32) -> Option<i64> {
+fn cached_watermarks(consumer: &GroupConsumer, topic: &str, partition: i32) -> Option<(i64, i64)> {
     let topic = std::ffi::CString::new(topic).ok()?;
     let (mut low, mut high) = (-1i64, -1i64);
     // SAFETY: the client pointer is valid while `consumer` lives; the topic is a NUL-terminated
@@ -679,7 +684,7 @@ fn cached_high_watermark(consumer: &GroupConsumer, topic: &str, partition: i32) 
         )
     };
     (err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
-        .then_some(high)
+        .then_some((low.max(0), high))
 }
 
 /// The consumer context: routes librdkafka's logs and errors into tracing, and rebalances into
