@@ -13,7 +13,7 @@
 #   steady RATE versions/s; latency = change-event record timestamp (story.changes) − input
 #   record timestamp (both CreateTime, set by the producers), p50/p99 over all events.
 #   For exactly_once that is when the event was produced inside the transaction; readers see it
-#   at commit (≤ batch_max_ms later), reported in the `visible` columns via the revision log.
+#   at commit (up to batch_max_ms later).
 # Versions come from ../shared/corpus/*.jsonl in file order (each story's versions in order).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -88,6 +88,5 @@ for G in at_least_once exactly_once; do
   echo "| $G | pass-through @ $RATE/s | $LAT_N | $(field "$ptl" throughput_per_s) | $(field "$ptl" p50_ms) | $(field "$ptl" p99_ms) | $(field "$ptl" max_ms) |"
   echo "| $G | redline events @ $RATE/s | $(field "$ev" records) events | | $(field "$ev" p50_ms) | $(field "$ev" p99_ms) | $(field "$ev" max_ms) |"
   echo "| $G | redline revisions @ $RATE/s | $LAT_N | $(field "$rev" throughput_per_s) | $(field "$rev" p50_ms) | $(field "$rev" p99_ms) | $(field "$rev" max_ms) |"
-  curl -s "http://127.0.0.1:$port/metrics" >/dev/null 2>&1 || true
 done
 echo "logs: $LOGS" >&2
