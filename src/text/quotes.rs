@@ -124,15 +124,15 @@ fn speech_verb_at(ws: &[Word<'_>], i: usize) -> Option<usize> {
         .get(i + 1)
         .map(|n| format!("{one} {}", n.text.to_lowercase()));
     if let Some(two) = &two {
-        if lexicon::SPEECH_VERBS.contains(&two.as_str()) {
+        if lexicon::SPEECH_VERBS.contains(two.as_str()) {
             return Some(2);
         }
     }
-    lexicon::SPEECH_VERBS.contains(&one.as_str()).then_some(1)
+    lexicon::SPEECH_VERBS.contains(one.as_str()).then_some(1)
 }
 
 fn is_pronoun(w: &str) -> bool {
-    lexicon::PRONOUNS.contains(&w.to_lowercase().as_str())
+    lexicon::PRONOUNS.contains(w.to_lowercase().as_str())
 }
 
 /// Find the quotation in one sentence unit, if any, and its speaker. `ctx` is read, not updated.
@@ -275,11 +275,11 @@ fn attributed_speaker(
             .map(|w| w.text.to_lowercase())
             .collect::<Vec<_>>()
             .join(" ");
-        let follows = lexicon::SPEAKER_FOLLOWS.contains(&verb.as_str());
+        let follows = lexicon::SPEAKER_FOLLOWS.contains(verb.as_str());
         let after = vi + vn;
         // "said Okafor", "säger hon", "according to the minister" — but after "told" or
         // "asked" comes the listener, not the speaker.
-        let listener_follows = lexicon::LISTENER_VERBS.contains(&verb.as_str());
+        let listener_follows = lexicon::LISTENER_VERBS.contains(verb.as_str());
         // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
         // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
         let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
@@ -402,7 +402,7 @@ fn name_ending_at(
     let w = ws.get(end.checked_sub(1)?)?.text;
     if end == 1
         && names::is_capitalised(w)
-        && !lexicon::NOT_NAMES.contains(&w.to_lowercase().as_str())
+        && !lexicon::NOT_NAMES.contains(w.to_lowercase().as_str())
     {
         let known = ctx.people.iter().any(|p| p == w);
         if known || !w.ends_with('s') {
@@ -430,7 +430,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     if matches!(head.as_str(), "the" | "a" | "an") {
         return None;
     }
-    if lexicon::TITLES.contains(&head.as_str()) {
+    if lexicon::TITLES.contains(head.as_str()) {
         if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
             return Some(person.clone());
         }
