@@ -31,10 +31,18 @@ pub struct RunArgs {
     /// Bootstrap servers, HOST:PORT,… (overrides the configuration).
     #[arg(long, env = "REDLINE_BROKERS")]
     pub brokers: Option<String>,
-    /// Consumer group id.
+    /// Consumer group id (overrides `kafka.group`).
     #[arg(long)]
     pub group: Option<String>,
-    /// Address of /metrics, /healthz and /readyz.
+    /// This instance's stable name: part of the default transactional.id
+    /// (`redline-<group>-<instance>`), so a restarted instance fences its previous incarnation.
+    /// Default: the host name. Give each instance on one host its own.
+    #[arg(long, env = "REDLINE_INSTANCE")]
+    pub instance: Option<String>,
+    /// Create the topics (as `redline topics create` would) before starting.
+    #[arg(long)]
+    pub create_topics: bool,
+    /// Address of /metrics, /healthz and /readyz (`off` to disable; port 0 picks a free one).
     #[arg(long, env = "REDLINE_METRICS_ADDR")]
     pub metrics_addr: Option<String>,
     /// Log format: text or json.
@@ -46,10 +54,13 @@ pub struct RunArgs {
 pub struct TopicsCreateArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Bootstrap servers, HOST:PORT,… (overrides the configuration).
     #[arg(long, env = "REDLINE_BROKERS")]
     pub brokers: Option<String>,
+    /// Partitions per topic (default: `topics.partitions`).
     #[arg(long)]
     pub partitions: Option<i32>,
+    /// Replication factor (default: `topics.replication`).
     #[arg(long)]
     pub replication: Option<i32>,
 }
@@ -170,12 +181,153 @@ pub fn diff(args: DiffArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(_args: RunArgs) -> Result<ExitCode> {
-    anyhow::bail!("`redline run` is not built yet")
+/// Logging for the long-running commands: `RUST_LOG` filters (default `info`), text or JSON.
+fn init_logging(format: &str) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let result = match format {
+        "text" => builder.try_init(),
+        "json" => builder.json().try_init(),
+        other => {
+            return Err(
+                UsageError(format!("--log-format must be text or json, not {other:?}")).into(),
+            )
+        }
+    };
+    result.map_err(|e| anyhow::anyhow!("cannot set up logging: {e}"))
 }
 
-pub fn topics_create(_args: TopicsCreateArgs) -> Result<ExitCode> {
-    anyhow::bail!("`redline topics create` is not built yet")
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn with_brokers(mut config: Config, brokers: &Option<String>) -> Result<Config> {
+    if let Some(b) = brokers {
+        if b.trim().is_empty() {
+            return Err(UsageError("--brokers must not be empty".into()).into());
+        }
+        config.kafka.brokers = b.clone();
+    }
+    Ok(config)
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    init_logging(&args.log_format)?;
+    let config = with_brokers(args.config.load()?, &args.brokers)?;
+    let engine = engine_for(&config)?;
+    let group = args
+        .group
+        .clone()
+        .unwrap_or_else(|| config.kafka.group.clone());
+    if group.trim().is_empty() {
+        return Err(UsageError("--group must not be empty".into()).into());
+    }
+    let instance = args
+        .instance
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .unwrap_or_else(redline::kafka::client::hostname);
+    let metrics_addr = args
+        .metrics_addr
+        .clone()
+        .unwrap_or_else(|| config.metrics.addr.clone());
+    let rt = runtime()?;
+    let metrics = std::sync::Arc::new(redline::kafka::metrics::Metrics::default());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+
+    if metrics_addr != "off" {
+        let listener = rt
+            .block_on(tokio::net::TcpListener::bind(&metrics_addr))
+            .map_err(|e| {
+                UsageError(format!("--metrics-addr {metrics_addr}: cannot listen: {e}"))
+            })?;
+        let local = listener.local_addr().ok();
+        tracing::info!(addr = ?local, "serving /metrics, /healthz, /readyz");
+        rt.spawn(redline::kafka::metrics::serve(listener, metrics.clone()));
+    }
+    if args.create_topics {
+        let t = &config.topics;
+        rt.block_on(redline::kafka::admin::create_topics(
+            &config,
+            t.partitions,
+            t.replication,
+        ))?;
+    }
+    {
+        let stop = stop.clone();
+        rt.spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("stop signal received");
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            // A second signal means "now": skip the clean shutdown.
+            shutdown_signal().await;
+            tracing::warn!("second stop signal: exiting immediately");
+            std::process::exit(1);
+        });
+    }
+    let settings = redline::kafka::RunSettings {
+        config,
+        engine,
+        group,
+        instance,
+    };
+    let handle = rt.handle().clone();
+    let result = rt
+        .block_on(rt.spawn_blocking(move || redline::kafka::run(settings, metrics, stop, handle)))
+        .context("the processing thread panicked")?;
+    rt.shutdown_timeout(std::time::Duration::from_secs(1));
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn topics_create(args: TopicsCreateArgs) -> Result<ExitCode> {
+    let config = with_brokers(args.config.load()?, &args.brokers)?;
+    let partitions = args.partitions.unwrap_or(config.topics.partitions);
+    let replication = args.replication.unwrap_or(config.topics.replication);
+    if partitions < 1 {
+        return Err(UsageError("--partitions must be at least 1".into()).into());
+    }
+    if replication < 1 {
+        return Err(UsageError("--replication must be at least 1".into()).into());
+    }
+    let rt = runtime()?;
+    let results = rt.block_on(redline::kafka::admin::create_topics(
+        &config,
+        partitions,
+        replication,
+    ))?;
+    for (name, outcome) in results {
+        let what = match outcome {
+            redline::kafka::admin::TopicOutcome::Created => "created",
+            redline::kafka::admin::TopicOutcome::AlreadyExists => "exists",
+        };
+        println!("{what}\t{name}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn audit(_args: AuditArgs) -> Result<ExitCode> {

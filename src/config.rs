@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_CONFIG_PATH: &str = "config/redline.toml";
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub kafka: KafkaConfig,
@@ -18,20 +18,6 @@ pub struct Config {
     pub rules: RulesConfig,
     pub alerts: Alerts,
     pub metrics: Metrics,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            kafka: KafkaConfig::default(),
-            topics: Topics::default(),
-            processing: Processing::default(),
-            limits: Limits::default(),
-            rules: RulesConfig::default(),
-            alerts: Alerts::default(),
-            metrics: Metrics::default(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -130,18 +116,12 @@ impl Default for Limits {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RulesConfig {
     /// Category and severity rules; relative paths are resolved from the config file's folder's
     /// parent (so `config/rules.toml` works from the repository root). Unset: the built-in defaults.
     pub file: Option<PathBuf>,
-}
-
-impl Default for RulesConfig {
-    fn default() -> Self {
-        RulesConfig { file: None }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -396,5 +376,16 @@ mod tests {
         .into();
         let e = Config::load(None, &env).unwrap_err();
         assert!(e.0.contains("limits.max_input_bytes"), "{e}");
+    }
+
+    #[test]
+    fn example_config_documents_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/redline.toml");
+        let c = Config::load(Some(&path), &BTreeMap::new()).unwrap();
+        assert_eq!(
+            c,
+            Config::default(),
+            "config/redline.toml must show the defaults"
+        );
     }
 }

@@ -137,8 +137,9 @@ impl Engine {
         }
 
         let version = v.version.unwrap_or(prev.version + 1);
-        let old = Document::build(&prev.headline, &prev.paragraphs);
-        let new = Document::build(&headline, &paragraphs);
+        let whole = |p: &str| self.rules.is_whole_paragraph(p);
+        let old = Document::build_with(&prev.headline, &prev.paragraphs, &whole);
+        let new = Document::build_with(&headline, &paragraphs, &whole);
         let alignment = diff::align(&old, &new, self.limits.max_pair_comparisons);
         let (findings, sentence_diff) = detect::findings(&old, &new, &alignment);
         let status = if !findings.is_empty() {

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod engine;
 pub mod input;
 pub mod io;
+pub mod kafka;
 pub mod model;
 pub mod text;
 

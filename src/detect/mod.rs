@@ -203,6 +203,14 @@ pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<Chan
     }
 }
 
+fn texts(sentences: &[Sentence]) -> String {
+    sentences
+        .iter()
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// All findings of one version against the previous, and the sentence-level diff record.
 pub fn findings(
     old: &Document,
@@ -218,7 +226,7 @@ pub fn findings(
     out.extend(h);
     diff.headline = hrec;
     for op in &alignment.ops {
-        match *op {
+        match op.clone() {
             Op::Same { old: o, new: n } => {
                 let (a, b) = (&old.sentences[o], &new.sentences[n]);
                 if a.text != b.text {
@@ -244,6 +252,11 @@ pub fn findings(
             } => diff.changed.push(ChangedSentence {
                 before: format!("{} {}", old.sentences[a].text, old.sentences[b].text),
                 after: new.sentences[n].text.clone(),
+                cosmetic: true,
+            }),
+            Op::Resplit { old: o, new: n } => diff.changed.push(ChangedSentence {
+                before: texts(&old.sentences[o]),
+                after: texts(&new.sentences[n]),
                 cosmetic: true,
             }),
             Op::Paired { old: o, new: n } => {

@@ -20,6 +20,8 @@ struct RulesFile {
     severity: SeverityFile,
     #[serde(default)]
     ignore: IgnoreFile,
+    #[serde(default)]
+    units: UnitsFile,
     #[serde(default, rename = "category")]
     categories: Vec<CategoryFile>,
 }
@@ -37,6 +39,13 @@ struct SeverityFile {
 struct IgnoreFile {
     #[serde(default)]
     paragraphs: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    #[serde(default)]
+    whole_paragraphs: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,6 +92,8 @@ pub struct Rules {
     pub categories: Vec<Category>,
     /// Whole paragraphs that are page furniture, not story ("Texten uppdateras", share links).
     pub ignore_paragraphs: Vec<Regex>,
+    /// Paragraphs that are one finding however many sentences they have (correction notes).
+    pub whole_paragraphs: Vec<Regex>,
 }
 
 /// What the rules say about one event.
@@ -136,6 +147,20 @@ impl Rules {
                 compile(p).map_err(|e| {
                     UsageError(format!(
                         "rules file {origin}: [ignore] paragraphs #{}: {e}",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let whole_paragraphs = file
+            .units
+            .whole_paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                compile(p).map_err(|e| {
+                    UsageError(format!(
+                        "rules file {origin}: [units] whole_paragraphs #{}: {e}",
                         i + 1
                     ))
                 })
@@ -210,6 +235,7 @@ impl Rules {
             kind_severity,
             categories,
             ignore_paragraphs,
+            whole_paragraphs,
         })
     }
 
@@ -239,6 +265,10 @@ impl Rules {
 
     pub fn is_ignored_paragraph(&self, paragraph: &str) -> bool {
         self.ignore_paragraphs.iter().any(|r| r.is_match(paragraph))
+    }
+
+    pub fn is_whole_paragraph(&self, paragraph: &str) -> bool {
+        self.whole_paragraphs.iter().any(|r| r.is_match(paragraph))
     }
 }
 

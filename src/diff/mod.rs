@@ -20,7 +20,7 @@ pub const DEFAULT_MAX_PAIR_COMPARISONS: usize = 20_000;
 pub const REWRITE_THRESHOLD: f64 = 0.5;
 
 /// How one old and/or new sentence fared. Indices are into `Document::sentences`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Same information in the same place (the text may differ cosmetically).
     Same {
@@ -40,6 +40,11 @@ pub enum Op {
     Joined {
         old: (usize, usize),
         new: usize,
+    },
+    /// A paragraph with the same words, cut into sentences differently.
+    Resplit {
+        old: std::ops::Range<usize>,
+        new: std::ops::Range<usize>,
     },
     /// A reworded sentence: the engine decides whether the rewording is information.
     Paired {
@@ -65,6 +70,7 @@ pub struct Alignment {
 /// first surviving sentence that followed them.
 pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Alignment {
     let mut same: Vec<(usize, usize)> = Vec::new();
+    let mut resplit: Vec<Op> = Vec::new();
     let mut hunks: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
 
     let pk = |d: &Document| d.paragraphs.iter().map(|(_, k)| *k).collect::<Vec<u64>>();
@@ -81,7 +87,11 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
                         old.paragraphs[old_index + k].0.clone(),
                         new.paragraphs[new_index + k].0.clone(),
                     );
-                    same.extend(or.zip(nr));
+                    if or.len() == nr.len() {
+                        same.extend(or.zip(nr));
+                    } else {
+                        resplit.push(Op::Resplit { old: or, new: nr });
+                    }
                 }
             }
             other => {
@@ -126,6 +136,13 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
     }
 
     let mut matched = Matcher::new(old, new, max_pair_comparisons);
+    for op in &resplit {
+        if let Op::Resplit { old: o, new: n } = op {
+            o.clone().for_each(|i| matched.old_done[i] = true);
+            n.clone().for_each(|i| matched.new_done[i] = true);
+        }
+    }
+    matched.found.extend(resplit);
     matched.moves(&hunks);
     matched.splits(&hunks);
     matched.pairs(&hunks);
@@ -385,7 +402,7 @@ impl<'a> Matcher<'a> {
         // the first old sentence after it that survived.
         let mut survivor_at: Vec<Option<usize>> = vec![None; self.old.sentences.len()];
         for op in &ops {
-            match *op {
+            match op.clone() {
                 Op::Same { old, new } | Op::Moved { old, new } | Op::Paired { old, new } => {
                     survivor_at[old] = Some(new)
                 }
@@ -393,6 +410,11 @@ impl<'a> Matcher<'a> {
                 Op::Joined { old, new } => {
                     survivor_at[old.0] = Some(new);
                     survivor_at[old.1] = Some(new);
+                }
+                Op::Resplit { old, new } => {
+                    for o in old.clone() {
+                        survivor_at[o] = Some(new.start);
+                    }
                 }
                 _ => {}
             }
@@ -408,7 +430,7 @@ impl<'a> Matcher<'a> {
             }
         }
         let sort_key = |op: &Op| -> (usize, u8, usize) {
-            match *op {
+            match op.clone() {
                 Op::Removed { old } => (after_survivor[old], 0, old),
                 Op::Same { new, .. }
                 | Op::Moved { new, .. }
@@ -416,6 +438,7 @@ impl<'a> Matcher<'a> {
                 | Op::Inserted { new }
                 | Op::Joined { new, .. } => (new, 1, 0),
                 Op::Split { new, .. } => (new.0, 1, 0),
+                Op::Resplit { new, .. } => (new.start, 1, 0),
             }
         };
         ops.sort_by_key(sort_key);

@@ -103,26 +103,74 @@ const SCALES: &[(&str, f64)] = &[
     ("milj", 1e6),
 ];
 
+// No `\b` anywhere: Unicode word boundaries force the slow regex engines on non-ASCII text
+// (Swedish), so boundaries are checked in code instead, with longer words tried first.
 static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<&str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
-    let scales: Vec<&str> = SCALES.iter().map(|(w, _)| *w).collect();
+    let by_length = |list: &[(&'static str, f64)]| {
+        let mut w: Vec<&str> = list.iter().map(|(w, _)| *w).collect();
+        w.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        w.join("|")
+    };
     let pattern = format!(
         r"(?ix)
-        (?P<cur>(?:US|A|C|NZ|HK)?[$€£¥₹]|\b(?:USD|EUR|GBP|SEK|kr)\s?)?
+        (?P<cur>(?:US|A|C|NZ|HK)?[$€£¥₹]|(?:USD|EUR|GBP|SEK|kr)\s?)?
         (?:
-          (?P<num>\b\d{{1,3}}(?:(?:,|\x20|\u{{00A0}}|\u{{202F}})\d{{3}})+(?:\.\d+)?\b
-                |\b\d+(?:[.,:]\d+)?)
+          (?P<num>\d{{1,3}}(?:[,_\u{{00A0}}\u{{202F}}]\d{{3}})+(?:\.\d+)?
+                |\d+(?:[.,:]\d+)?)
           (?P<glued>\p{{L}}+)?
-          |(?P<word>\b(?:{words})(?:-(?:{words}))?\b)
+          |(?P<word>(?:{words})(?:-(?:{words}))?)
         )
-        (?P<scale>\s(?:{scales})\b)?
-        (?P<pct>\s?(?:%|per\x20?cent\b|percent\b|procent\b))?
-        (?P<unit>-[[:alpha:]]+(?:-[[:alpha:]]+)*)?",
-        words = words.join("|"),
-        scales = scales.join("|"),
+        (?P<scale>\s(?:{scales})(?:[^\p{{L}}]|$))?
+        (?P<pct>\s?(?:%|per\x20?cent|percent|procent))?
+        (?P<unit>-\p{{L}}+(?:-\p{{L}}+)*)?",
+        words = by_length(NUMBER_WORDS),
+        scales = by_length(SCALES),
     );
     Regex::new(&pattern).expect("figure pattern compiles")
 });
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Mark a plain space between digit groups ("200 000") as a thousands separator, keeping
+/// byte offsets: "18 2017" keeps its space (four digits follow).
+fn mark_space_thousands(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut marked: Option<Vec<u8>> = None;
+    for i in 1..b.len().saturating_sub(3) {
+        if b[i] == b' '
+            && b[i - 1].is_ascii_digit()
+            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && b.get(i + 4).is_none_or(|c| !c.is_ascii_digit())
+        {
+            marked.get_or_insert_with(|| b.to_vec())[i] = b'_';
+        }
+    }
+    match marked {
+        Some(m) => std::borrow::Cow::Owned(String::from_utf8(m).expect("ASCII swap keeps UTF-8")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Digits inside a URL, an e-mail address or code are identifiers, not figures.
+fn inside_link_or_code(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let token = &text[start..end];
+    ["://", "www.", "@", "=", "{", ".com", ".se/", ".uk/", ".org"]
+        .iter()
+        .any(|m| token.contains(m))
+}
+
+fn has_number_word(text: &str) -> bool {
+    static WORDS: LazyLock<std::collections::HashSet<&'static str>> =
+        LazyLock::new(|| NUMBER_WORDS.iter().map(|(w, _)| *w).collect());
+    text.split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.len() >= 3 && WORDS.contains(w.to_lowercase().as_str()) || w.contains('-'))
+}
 
 fn word_value(w: &str) -> Option<f64> {
     let lower = w.to_lowercase();
@@ -165,10 +213,30 @@ fn canonical(v: f64) -> String {
 /// All figures in `text`, in order.
 pub fn figures(text: &str) -> Vec<Figure> {
     let mut out = Vec::new();
-    for caps in FIGURE.captures_iter(text) {
+    if !text.chars().any(|c| c.is_ascii_digit()) && !has_number_word(text) {
+        return out;
+    }
+    let scan = mark_space_thousands(text);
+    for caps in FIGURE.captures_iter(&scan) {
         let whole = caps.get(0).expect("match");
+        let starts_clean = text[..whole.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c));
+        let word_ends_clean = caps.name("word").is_none_or(|w| {
+            text[w.end()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !is_word_char(c))
+        });
+        if !starts_clean || !word_ends_clean {
+            continue;
+        }
+        if inside_link_or_code(text, whole.start()) {
+            continue;
+        }
         let value = if let Some(n) = caps.name("num") {
-            digits_value(n.as_str())
+            digits_value(&n.as_str().replace('_', " "))
         } else {
             caps.name("word").and_then(|w| word_value(w.as_str()))
         };
@@ -185,7 +253,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
             }
         }
         if let Some(scale) = caps.name("scale") {
-            let s = scale.as_str().trim().to_lowercase();
+            let s = scale
+                .as_str()
+                .trim()
+                .trim_end_matches(|c: char| !c.is_alphabetic())
+                .to_lowercase();
             // Spelled-out scales only: "3 m" is three metres, not three million.
             if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == s && s.len() > 1) {
                 value *= mult;
@@ -196,11 +268,19 @@ pub fn figures(text: &str) -> Vec<Figure> {
             .map(|c| c.as_str().trim().to_uppercase())
             .unwrap_or_default();
         let pct = if caps.name("pct").is_some() { "%" } else { "" };
-        let number_end = caps.name("unit").map(|u| u.start()).unwrap_or(whole.end());
+        // A scale match may have taken the character after it; give it back.
+        let whole_end = match caps.name("scale") {
+            Some(sc) if caps.name("pct").is_none() && caps.name("unit").is_none() => {
+                let t = sc.as_str();
+                sc.end() - (t.len() - t.trim_end_matches(|c: char| !c.is_alphabetic()).len())
+            }
+            _ => whole.end(),
+        };
+        let number_end = caps.name("unit").map(|u| u.start()).unwrap_or(whole_end);
         out.push(Figure {
             start: whole.start(),
             end: number_end,
-            text: whole.as_str().trim().to_string(),
+            text: text[whole.start()..whole_end].trim().to_string(),
             key: format!("{currency}{}{pct}{glued_unit}", canonical(value)),
         });
     }

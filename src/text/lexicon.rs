@@ -162,6 +162,12 @@ pub const SPEECH_VERBS: &[&str] = &[
     "secondo",
 ];
 
+/// Speech verbs whose object is the listener ("told reporters", "asked the minister").
+pub const LISTENER_VERBS: &[&str] = &[
+    "told", "tells", "telling", "asked", "asks", "urged", "urges", "warned", "warns", "assured",
+    "reminded", "informed", "frågar", "frågade",
+];
+
 /// Phrases after which the speaker follows ("according to X", "enligt X").
 pub const SPEAKER_FOLLOWS: &[&str] = &[
     "according to",
@@ -606,7 +612,10 @@ pub const NEGATIONS: &[&str] = &[
 ];
 
 /// Words that may be added or dropped without changing a sentence's information.
-pub const IGNORABLE: &[&str] = &["a", "an", "the", "that", "also", "then", "just"];
+pub const IGNORABLE: &[&str] = &[
+    "a", "an", "the", "that", "also", "then", "just", // English
+    "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
+];
 
 /// Does the paragraph open with the dash that introduces quoted speech?
 pub fn opens_with_speech_dash(p: &str) -> bool {

@@ -49,7 +49,8 @@ pub struct Document {
     pub headline: Option<Sentence>,
     /// All body sentences in order.
     pub sentences: Vec<Sentence>,
-    /// For each paragraph, the range of its sentences in `sentences`, and its key.
+    /// For each paragraph, the range of its sentences in `sentences`, and the hash of its
+    /// tokens.
     pub paragraphs: Vec<(std::ops::Range<usize>, u64)>,
 }
 
@@ -113,6 +114,15 @@ pub fn sentence(
 
 impl Document {
     pub fn build(headline: &str, paragraphs: &[String]) -> Document {
+        Document::build_with(headline, paragraphs, &|_| false)
+    }
+
+    /// `whole` marks paragraphs to keep as one unit (a correction note is one finding).
+    pub fn build_with(
+        headline: &str,
+        paragraphs: &[String],
+        whole: &dyn Fn(&str) -> bool,
+    ) -> Document {
         let headline = (!headline.trim().is_empty()).then(|| sentence(headline, 0, 0, None));
         let mut ctx = SpeakerContext::default();
         let mut sentences = Vec::new();
@@ -120,7 +130,12 @@ impl Document {
         for p in paragraphs {
             let first = sentences.len();
             let pi = paras.len();
-            for range in sentences::split(p) {
+            let ranges = if whole(p) {
+                std::iter::once(0..p.len()).collect()
+            } else {
+                sentences::split(p)
+            };
+            for range in ranges {
                 let s = &p[range];
                 if !s.chars().any(char::is_alphanumeric) {
                     continue;
@@ -129,9 +144,13 @@ impl Document {
                 sentences.push(sentence(s, pi, idx, Some(&mut ctx)));
             }
             if sentences.len() > first {
+                // Keyed on the paragraph's tokens, not its sentences, so re-punctuating a
+                // paragraph into more or fewer sentences leaves it equal.
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 for s in &sentences[first..] {
-                    s.key.hash(&mut h);
+                    for t in &s.tokens {
+                        t.hash(&mut h);
+                    }
                 }
                 paras.push((first..sentences.len(), h.finish()));
             }

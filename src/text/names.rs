@@ -48,8 +48,11 @@ const CONNECTORS: &[&str] = &[
     "ben", "del", "dos", "das", "y",
 ];
 
+/// Starts with a capital, or is a particle-joined name part ("al-Rashid", "bin-Salman").
 pub fn is_capitalised(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
+        || w.rsplit_once('-')
+            .is_some_and(|(_, tail)| tail.chars().next().is_some_and(char::is_uppercase))
 }
 
 fn lower_in(w: &str, list: &[&str]) -> bool {

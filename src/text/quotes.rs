@@ -223,9 +223,8 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
                 | "as"
         );
         let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
-        let is_quote = if title_case && n <= 5 {
-            false
-        } else if scare_marker && n < 6 {
+        // Quoted names ("Project Lantern") and scare quotes (the “green corridor”) are not speech.
+        let is_quote = if (title_case && n <= 5) || (scare_marker && n < 6) {
             false
         } else if attributed {
             n >= 2
@@ -292,8 +291,10 @@ fn attributed_speaker(
             .join(" ");
         let follows = lexicon::SPEAKER_FOLLOWS.contains(&verb.as_str());
         let after = vi + vn;
-        // "said Okafor", "säger hon", "according to the minister"
-        if ws[vi + vn - 1].punct_after.is_none() || follows {
+        // "said Okafor", "säger hon", "according to the minister" — but after "told" or
+        // "asked" comes the listener, not the speaker.
+        let listener_follows = lexicon::LISTENER_VERBS.contains(&verb.as_str());
+        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows) || follows {
             if let Some(s) = speaker_starting_at(ws, &runs, after, ctx) {
                 return Some(s);
             }
@@ -337,6 +338,7 @@ fn speaker_starting_at(
     }
     // "said the foreign minister", "said a UN spokesperson, Jane Doe"
     let mut phrase = Vec::new();
+    let mut terminated = false;
     for (k, w) in ws[i..].iter().enumerate().take(6) {
         if let Some(run) = runs.iter().find(|r| r.start == i + k) {
             if run.titles.is_empty()
@@ -351,10 +353,12 @@ fn speaker_starting_at(
         }
         phrase.push(w.text);
         if w.punct_after.is_some() {
+            terminated = true;
             break;
         }
     }
-    role_phrase(&phrase, ctx)
+    // "said a senior diplomat." ends the clause; "said the talks were …" does not.
+    role_phrase(&phrase, ctx, terminated)
 }
 
 fn speaker_ending_at(
@@ -394,7 +398,7 @@ fn speaker_ending_at(
         start -= 1;
     }
     let phrase: Vec<&str> = ws[start..verb].iter().map(|w| w.text).collect();
-    role_phrase(&phrase, ctx)
+    role_phrase(&phrase, ctx, true)
 }
 
 /// The name whose last word is `ws[end - 1]`.
@@ -424,7 +428,7 @@ fn name_ending_at(
 
 /// A role instead of a name ("the foreign minister"): the person known by that role, or the
 /// role itself as written.
-fn role_phrase(phrase: &[&str], ctx: &SpeakerContext) -> Option<String> {
+fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Option<String> {
     let words: Vec<&str> = phrase
         .iter()
         .copied()
@@ -435,12 +439,26 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext) -> Option<String> {
             )
         })
         .collect();
+    let first = words.first()?.to_lowercase();
     let head = words.last()?.to_lowercase();
-    if !lexicon::TITLES.contains(&head.as_str()) || matches!(head.as_str(), "the" | "a" | "an") {
+    if matches!(head.as_str(), "the" | "a" | "an") {
         return None;
     }
-    if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
-        return Some(person.clone());
+    if lexicon::TITLES.contains(&head.as_str()) {
+        if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
+            return Some(person.clone());
+        }
+        return Some(words.join(" "));
+    }
+    // Any other noun phrase ("a senior Western diplomat", "officials"), but not adverbials
+    // ("on Monday", "in a statement", "yesterday").
+    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(&w) || w.ends_with("ly");
+    if !generic_ok
+        || not_a_source(&first)
+        || not_a_source(&head)
+        || !head.chars().all(char::is_alphabetic)
+    {
+        return None;
     }
     Some(words.join(" "))
 }
@@ -536,6 +554,39 @@ mod tests {
             speaker("Okafor, the foreign minister, said the talks were “constructive and frank”."),
             Some("Okafor".into())
         );
+    }
+
+    #[test]
+    fn anonymous_sources_listeners_and_particle_names() {
+        assert_eq!(
+            speaker("“The ceasefire must hold,” a senior Western diplomat said."),
+            Some("senior Western diplomat".into())
+        );
+        assert_eq!(
+            speaker("“We need fuel,” Ahmed al-Rashid told reporters."),
+            Some("Ahmed al-Rashid".into())
+        );
+        assert_eq!(
+            speaker("“It is over,” says Ahmed al-Rashid, 54, a shopkeeper."),
+            Some("Ahmed al-Rashid".into())
+        );
+        // After "told" comes the listener: the speaker is before the verb.
+        assert_eq!(
+            speaker("“We are ready,” Okafor told the BBC."),
+            Some("Okafor".into())
+        );
+    }
+
+    #[test]
+    fn a_role_resolves_to_the_person_introduced_with_it() {
+        let mut ctx = SpeakerContext::default();
+        observe(
+            &mut ctx,
+            "Prime Minister Lena Holm spoke after the session.",
+            None,
+        );
+        let quote = find_quote("“This is the moment,” the prime minister said.", &ctx).unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("Lena Holm"));
     }
 
     #[test]

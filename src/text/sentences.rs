@@ -136,9 +136,9 @@ fn merge_dash_quote(p: &str, ranges: Vec<std::ops::Range<usize>>) -> Vec<std::op
         .iter()
         .position(|r| lexicon::has_dash_attribution(&p[r.clone()]));
     let last = attributed.unwrap_or(ranges.len() - 1);
-    let mut out = vec![ranges[0].start..ranges[last].end];
-    out.extend(ranges.into_iter().skip(last + 1));
-    out
+    std::iter::once(ranges[0].start..ranges[last].end)
+        .chain(ranges.into_iter().skip(last + 1))
+        .collect()
 }
 
 #[cfg(test)]

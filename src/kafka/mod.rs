@@ -1,0 +1,204 @@
+//! The Kafka adapter (DESIGN §1, §5): `redline run` and `redline topics create`.
+//!
+//! - [`client`]: librdkafka settings for every client, the transactional.id.
+//! - [`admin`]: topic creation and the start-up topic check.
+//! - [`processor`]: the consume → engine → produce → commit loop and the rebalance callbacks.
+//! - [`state`]: per-story state in memory (bounded), restore from `story.state`.
+//! - [`dlq`]: dead-letter headers.
+//! - [`metrics`]: counters and the /metrics, /healthz, /readyz endpoints.
+
+pub mod admin;
+pub mod client;
+pub mod dlq;
+pub mod metrics;
+pub mod processor;
+pub mod state;
+
+use crate::config::Config;
+use crate::engine::Engine;
+use anyhow::{Context, Result};
+use client::Guarantee;
+use metrics::Metrics;
+use processor::{GroupConsumer, Pipeline, PipelineParts, RebalanceContext};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{FutureProducer, Producer};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Everything `run` needs, resolved from the command line and configuration.
+pub struct RunSettings {
+    pub config: Config,
+    pub engine: Engine,
+    pub group: String,
+    pub instance: String,
+}
+
+/// Run the processor until `stop` is set (then commit or abort, leave the group and return
+/// `Ok`), or until a fatal error (returned: the caller exits 1). Blocking: call it from a
+/// blocking thread of a tokio runtime (`rt` is used to await delivery reports).
+pub fn run(
+    settings: RunSettings,
+    metrics: Arc<Metrics>,
+    stop: Arc<AtomicBool>,
+    rt: tokio::runtime::Handle,
+) -> Result<()> {
+    let RunSettings {
+        config,
+        engine,
+        group,
+        instance,
+    } = settings;
+    let guarantee = Guarantee::from_config(&config);
+    let txn_id = client::transactional_id(&config, &group, &instance);
+    tracing::info!(
+        brokers = %config.kafka.brokers,
+        group = %group,
+        instance = %instance,
+        guarantee = guarantee.as_str(),
+        transactional_id = %txn_id,
+        input = %config.topics.versions,
+        "starting"
+    );
+
+    let producer: FutureProducer = client::producer(&config, guarantee, &txn_id)
+        .create()
+        .context("cannot create the Kafka producer")?;
+    if guarantee == Guarantee::ExactlyOnce {
+        // Fences any earlier incarnation with this transactional.id and aborts its open
+        // transaction, so nothing it left half-done becomes visible.
+        loop {
+            match producer.init_transactions(Duration::from_secs(30)) {
+                Ok(()) => break,
+                Err(rdkafka::error::KafkaError::Transaction(e)) if e.is_retriable() => {
+                    if stop.load(Ordering::SeqCst) {
+                        return Ok(());
+                    }
+                    tracing::warn!(error = %e, "init_transactions failed; retrying");
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+                Err(e) => return Err(e).context("init_transactions"),
+            }
+        }
+    }
+
+    let reader_config = client::state_reader(&config);
+    let fetcher: BaseConsumer = reader_config
+        .create()
+        .context("cannot create the story.state reader")?;
+    let topic = config.topics.versions.clone();
+    let consumer_config = client::group_consumer(&config, &group);
+    let pipeline = Arc::new(Mutex::new(Pipeline::new(PipelineParts {
+        engine,
+        config: config.clone(),
+        guarantee,
+        producer,
+        reader_config,
+        fetcher,
+        metrics: metrics.clone(),
+        rt,
+        stop: stop.clone(),
+    })));
+    let consumer: GroupConsumer = consumer_config
+        .create_with_context(RebalanceContext {
+            pipeline: pipeline.clone(),
+            topic: topic.clone(),
+            metrics: metrics.clone(),
+        })
+        .context("cannot create the Kafka consumer")?;
+
+    let partitions = loop {
+        match admin::check_topics(&consumer, &config) {
+            Ok(n) => break n,
+            Err(e) if is_transient(&e) && !stop.load(Ordering::SeqCst) => {
+                tracing::warn!(error = %format!("{e:#}"), "cannot check topics; retrying");
+                std::thread::sleep(Duration::from_secs(1));
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    tracing::info!(topic = %topic, partitions, "subscribing");
+    consumer.subscribe(&[&topic])?;
+    metrics.ready.store(true, Ordering::Relaxed);
+
+    let result = poll_loop(&consumer, &pipeline, &stop);
+    metrics.ready.store(false, Ordering::Relaxed);
+    if let Err(e) = &result {
+        tracing::error!(error = %format!("{e:#}"), "stopping on error");
+        // Leave the group without committing anything more; the open transaction (if any) is
+        // aborted by the broker or fenced by the next incarnation.
+        return result;
+    }
+    tracing::info!("shutting down: committing the open batch and leaving the group");
+    let shutdown = {
+        let mut p = lock(&pipeline);
+        let r = p.commit(&consumer);
+        r.and_then(|()| p.take_fatal().map_or(Ok(()), Err))
+    };
+    // Leaving the group runs the revoke callback (nothing is open any more) and closes the
+    // consumer; dropping it waits for the close to finish.
+    consumer.unsubscribe();
+    drop(consumer);
+    let mut p = lock(&pipeline);
+    if let Some(e) = p.take_fatal() {
+        return Err(e);
+    }
+    drop(p);
+    shutdown?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+fn lock(p: &Mutex<Pipeline>) -> std::sync::MutexGuard<'_, Pipeline> {
+    p.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn poll_loop(
+    consumer: &GroupConsumer,
+    pipeline: &Mutex<Pipeline>,
+    stop: &AtomicBool,
+) -> Result<()> {
+    while !stop.load(Ordering::SeqCst) {
+        // Rebalance callbacks run inside poll, with the pipeline lock free.
+        let polled = consumer.poll(Duration::from_millis(50));
+        let mut p = lock(pipeline);
+        if let Some(e) = p.take_fatal() {
+            return Err(e);
+        }
+        match polled {
+            None => {}
+            Some(Ok(m)) => {
+                if let Err(e) = p.handle(&m) {
+                    if is_transient(&e) {
+                        tracing::warn!(error = %format!("{e:#}"), "cannot process; aborting the batch");
+                        p.abort_and_rewind(consumer)?;
+                    } else {
+                        return Err(e);
+                    }
+                }
+            }
+            Some(Err(rdkafka::error::KafkaError::MessageConsumptionFatal(code))) => {
+                anyhow::bail!("fatal consumer error: {code}");
+            }
+            Some(Err(e)) => {
+                Metrics::inc(&p.metrics().broker_errors, 1);
+                tracing::warn!(error = %e, "consumer error (retrying)");
+            }
+        }
+        if p.batch_due() {
+            p.commit(consumer)?;
+        }
+    }
+    Ok(())
+}
+
+/// Kafka errors are worth retrying (the broker may come back); anything else is not.
+fn is_transient(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<rdkafka::error::KafkaError>()
+            .is_some_and(|k| match k {
+                rdkafka::error::KafkaError::Transaction(t) => !t.is_fatal(),
+                _ => true,
+            })
+    })
+}

@@ -1,0 +1,443 @@
+//! The engine's contract (DESIGN §3–§4), one behaviour per test, through the public API.
+
+use redline::engine::Engine;
+use redline::model::{
+    ChangeEvent, Kind, Origin, RevisionStatus, Severity, StoryState, StoryVersion,
+};
+
+const NOW: &str = "2025-03-11T18:06:00Z";
+
+fn version(n: u64, headline: &str, body: &str) -> StoryVersion {
+    StoryVersion {
+        story_id: "s".into(),
+        version: Some(n),
+        headline: Some(headline.into()),
+        body: Some(body.into()),
+        ..StoryVersion::default()
+    }
+}
+
+fn first(engine: &Engine, v: &StoryVersion) -> StoryState {
+    engine.process(None, v, &Origin::default(), NOW).state
+}
+
+/// Events of `new` against `old`.
+fn diff(old_body: &str, new_body: &str) -> Vec<ChangeEvent> {
+    diff_h("Headline", old_body, "Headline", new_body)
+}
+
+fn diff_h(old_h: &str, old_body: &str, new_h: &str, new_body: &str) -> Vec<ChangeEvent> {
+    let engine = Engine::with_defaults();
+    let state = first(&engine, &version(1, old_h, old_body));
+    engine
+        .process(
+            Some(&state),
+            &version(2, new_h, new_body),
+            &Origin::default(),
+            NOW,
+        )
+        .events
+}
+
+fn kinds(events: &[ChangeEvent]) -> Vec<Kind> {
+    events.iter().map(|e| e.kind).collect()
+}
+
+const BODY: &str = "Delegations arrived in Harbour City on Tuesday for talks on aid convoys.\n\n\
+Aid deliveries were halted two weeks ago after a convoy came under fire near the bridge.\n\n\
+At least 8 people were killed in the attack, according to the regional health office.\n\n\
+Foreign Minister Amina Okafor, who chairs the talks, said she expected a difficult first day.";
+
+#[test]
+fn first_version_is_exactly_one_story_created_with_the_headline() {
+    let engine = Engine::with_defaults();
+    let out = engine.process(
+        None,
+        &version(1, "Envoys gather", BODY),
+        &Origin::default(),
+        NOW,
+    );
+    assert_eq!(kinds(&out.events), vec![Kind::StoryCreated]);
+    let e = &out.events[0];
+    assert_eq!(e.text, "Envoys gather");
+    assert_eq!(e.from_version, None);
+    assert_eq!(e.event_id, "s/1/1");
+    assert_eq!(out.revision.status, RevisionStatus::Created);
+}
+
+#[test]
+fn an_identical_version_emits_nothing() {
+    assert!(diff(BODY, BODY).is_empty());
+}
+
+#[test]
+fn cosmetic_edits_emit_nothing() {
+    let edits = [
+        // punctuation and whitespace
+        BODY.replace("Tuesday for", "Tuesday, for")
+            .replace("  ", " "),
+        BODY.replace(' ', "  ").replace("day.", "day"),
+        // non-breaking spaces
+        BODY.replace("8 people", "8\u{a0}people")
+            .replace("Amina Okafor", "Amina\u{a0}Okafor"),
+        // typo fix
+        BODY.replace("difficult", "dificult"),
+        BODY.replace("deliveries", "delivereis"),
+        // reordered clause, same facts
+        BODY.replace(
+            "At least 8 people were killed in the attack, according to the regional health office.",
+            "According to the regional health office, at least 8 people were killed in the attack.",
+        ),
+        // a sentence split in two with the same words
+        BODY.replace("convoys.\n\n", "convoys. ")
+            .replace("bridge.", "bridge"),
+    ];
+    for edited in edits {
+        let events = diff(BODY, &edited);
+        assert!(events.is_empty(), "cosmetic edit produced {events:#?}");
+    }
+}
+
+#[test]
+fn quote_and_apostrophe_styles_are_cosmetic() {
+    let a = "“We are ready,” Okafor said of Northland’s offer.";
+    let b = "\"We are ready,\" Okafor said of Northland's offer.";
+    assert!(diff(a, b).is_empty());
+    let c = "«We are ready», Okafor said of Northland's offer.";
+    assert!(diff(a, c).is_empty());
+}
+
+#[test]
+fn a_moved_paragraph_emits_nothing_and_is_recorded_as_moved() {
+    let paras: Vec<&str> = BODY.split("\n\n").collect();
+    let moved = [paras[3], paras[0], paras[1], paras[2]].join("\n\n");
+    let engine = Engine::with_defaults();
+    let state = first(&engine, &version(1, "H", BODY));
+    let out = engine.process(
+        Some(&state),
+        &version(2, "H", &moved),
+        &Origin::default(),
+        NOW,
+    );
+    assert!(out.events.is_empty(), "{:#?}", out.events);
+    assert_eq!(out.revision.status, RevisionStatus::Moved);
+}
+
+#[test]
+fn one_added_sentence_is_exactly_one_fact_added() {
+    let new = format!("{BODY}\n\nThe talks are expected to last two days.");
+    let events = diff(BODY, &new);
+    assert_eq!(kinds(&events), vec![Kind::FactAdded]);
+    let e = &events[0];
+    assert_eq!(e.before, None);
+    assert_eq!(
+        e.after.as_deref(),
+        Some("The talks are expected to last two days.")
+    );
+    assert_eq!(e.text, "The talks are expected to last two days.");
+    assert_eq!(e.location.unwrap().paragraph, 5);
+    assert_eq!(e.numbers[0].after.as_deref(), Some("two"));
+}
+
+#[test]
+fn a_changed_figure_is_one_number_changed_with_before_and_after() {
+    let events = diff(
+        BODY,
+        &BODY.replace("At least 8 people", "At least 11 people"),
+    );
+    assert_eq!(kinds(&events), vec![Kind::NumberChanged]);
+    let n = &events[0].numbers;
+    assert_eq!(n.len(), 1);
+    assert_eq!(
+        (n[0].before.as_deref(), n[0].after.as_deref()),
+        (Some("8"), Some("11"))
+    );
+    assert!(events[0].categories.contains(&"casualties".to_string()));
+    assert_eq!(events[0].severity, Severity::High);
+
+    let events = diff(BODY, &BODY.replace("two weeks", "three weeks"));
+    assert_eq!(kinds(&events), vec![Kind::NumberChanged]);
+    let events = diff(
+        "A two-week pause was agreed.",
+        "A three-week pause was agreed.",
+    );
+    assert_eq!(events[0].numbers[0].before.as_deref(), Some("two-week"));
+    assert_eq!(events[0].numbers[0].after.as_deref(), Some("three-week"));
+}
+
+#[test]
+fn a_figure_change_with_other_new_information_is_fact_changed_with_numbers() {
+    let events = diff(
+        BODY,
+        &BODY.replace(
+            "At least 8 people were killed in the attack",
+            "At least 11 people were killed and 20 wounded in the attack",
+        ),
+    );
+    assert_eq!(kinds(&events), vec![Kind::FactChanged]);
+    assert!(!events[0].numbers.is_empty());
+}
+
+#[test]
+fn a_quote_added_in_each_style_names_its_speaker() {
+    let cases = [
+        (
+            "“Nobody leaves this room without a plan,” Okafor told reporters.",
+            "Okafor",
+        ),
+        (
+            "\"Nobody leaves this room without a plan,\" said Okafor.",
+            "Okafor",
+        ),
+        (
+            "«Personne ne quitte cette salle sans plan», a déclaré Dupont.",
+            "Dupont",
+        ),
+        (
+            "„Niemand verlässt diesen Raum ohne Plan“, sagte Müller.",
+            "Müller",
+        ),
+        (
+            "”Ingen lämnar rummet utan en plan”, säger Andersson.",
+            "Andersson",
+        ),
+        (
+            "‘Nobody leaves this room without a plan,’ said Hale.",
+            "Hale",
+        ),
+        (
+            "– Ingen lämnar rummet utan en plan, säger Bo Ericsson.",
+            "Bo Ericsson",
+        ),
+        (
+            "Okafor said: “Nobody leaves this room without a plan.”",
+            "Okafor",
+        ),
+        (
+            "According to Okafor, “nobody leaves this room without a plan”.",
+            "Okafor",
+        ),
+    ];
+    for (sentence, speaker) in cases {
+        let events = diff(BODY, &format!("{BODY}\n\n{sentence}"));
+        assert_eq!(kinds(&events), vec![Kind::QuoteAdded], "{sentence}");
+        let q = events[0].quote.as_ref().expect("quote filled");
+        assert_eq!(q.speaker.as_deref(), Some(speaker), "{sentence}");
+        assert!(events[0].categories.contains(&"statement".to_string()));
+    }
+}
+
+#[test]
+fn she_said_after_a_named_person_resolves_to_that_person() {
+    let events = diff(
+        BODY,
+        &format!("{BODY} “It will be a long night,” she said."),
+    );
+    assert_eq!(kinds(&events), vec![Kind::QuoteAdded]);
+    assert_eq!(
+        events[0].quote.as_ref().unwrap().speaker.as_deref(),
+        Some("Amina Okafor")
+    );
+}
+
+#[test]
+fn two_quoted_sentences_under_one_attribution_are_two_quotes() {
+    let events = diff(
+        BODY,
+        &format!("{BODY}\n\n“We are ready,” Okafor said. “The convoys must move before the rain.”"),
+    );
+    assert_eq!(kinds(&events), vec![Kind::QuoteAdded, Kind::QuoteAdded]);
+    for e in &events {
+        assert_eq!(e.quote.as_ref().unwrap().speaker.as_deref(), Some("Okafor"));
+    }
+    // One multi-sentence quote in one pair of marks is one.
+    let events = diff(
+        BODY,
+        &format!("{BODY}\n\n“We are ready. The convoys must move,” Okafor said."),
+    );
+    assert_eq!(kinds(&events), vec![Kind::QuoteAdded]);
+}
+
+#[test]
+fn scare_quotes_are_not_quotes() {
+    let events = diff(
+        BODY,
+        &format!("{BODY}\n\nTrucks will use the “green corridor” from Monday."),
+    );
+    assert_eq!(kinds(&events), vec![Kind::FactAdded]);
+    assert!(events[0].quote.is_none());
+}
+
+#[test]
+fn a_corrected_speaker_is_quote_changed() {
+    let a = format!("{BODY}\n\n“We will hold our fire,” Brandt said.");
+    let b = format!("{BODY}\n\n“We will hold our fire,” said Colonel Ana Reyes.");
+    let events = diff(&a, &b);
+    assert_eq!(kinds(&events), vec![Kind::QuoteChanged]);
+    assert_eq!(
+        events[0].quote.as_ref().unwrap().speaker.as_deref(),
+        Some("Ana Reyes")
+    );
+    assert_eq!(events[0].severity, Severity::High);
+}
+
+#[test]
+fn a_retracted_sentence_is_fact_removed_with_before_only() {
+    let new = BODY.replace(
+        "\n\nAt least 8 people were killed in the attack, according to the regional health office.",
+        "",
+    );
+    let events = diff(BODY, &new);
+    assert_eq!(kinds(&events), vec![Kind::FactRemoved]);
+    assert_eq!(events[0].after, None);
+    assert_eq!(events[0].before.as_deref(), Some(events[0].text.as_str()));
+    assert_eq!(events[0].location.unwrap().paragraph, 3);
+}
+
+#[test]
+fn a_sentence_rewritten_beyond_recognition_is_removed_plus_added() {
+    let new = BODY.replace(
+        "Aid deliveries were halted two weeks ago after a convoy came under fire near the bridge.",
+        "Northland has closed its embassy and recalled its ambassador.",
+    );
+    let events = diff(BODY, &new);
+    assert_eq!(kinds(&events), vec![Kind::FactRemoved, Kind::FactAdded]);
+}
+
+#[test]
+fn a_headline_rewrite_is_headline_changed_and_a_cosmetic_one_is_not() {
+    let events = diff_h(
+        "Envoys gather for talks",
+        BODY,
+        "Envoys agree to resume aid deliveries",
+        BODY,
+    );
+    assert_eq!(kinds(&events), vec![Kind::HeadlineChanged]);
+    assert_eq!(events[0].before.as_deref(), Some("Envoys gather for talks"));
+    assert!(events[0].categories.contains(&"aid.resumed".to_string()));
+    assert!(diff_h(
+        "Envoys gather for talks",
+        BODY,
+        "Envoys gather for talks:",
+        BODY
+    )
+    .is_empty());
+    let events = diff_h(
+        "8 dead in convoy attack",
+        BODY,
+        "11 dead in convoy attack",
+        BODY,
+    );
+    assert_eq!(events[0].numbers[0].after.as_deref(), Some("11"));
+}
+
+#[test]
+fn a_correction_note_is_one_high_severity_fact_added() {
+    let new = format!("{BODY}\n\nCorrection: An earlier version of this story misstated the day of the attack. It was Monday.");
+    let events = diff(BODY, &new);
+    assert_eq!(kinds(&events), vec![Kind::FactAdded]);
+    assert!(events[0].categories.contains(&"correction".to_string()));
+    assert_eq!(events[0].severity, Severity::High);
+}
+
+#[test]
+fn stale_duplicate_and_conflicting_versions_emit_nothing_and_are_recorded() {
+    let engine = Engine::with_defaults();
+    let v1 = version(1, "H", BODY);
+    let s1 = first(&engine, &v1);
+    let v2 = version(2, "H", &format!("{BODY}\n\nNew fact here today."));
+    let s2 = engine
+        .process(Some(&s1), &v2, &Origin::default(), NOW)
+        .state;
+
+    let cases = [
+        (
+            version(2, "H", &format!("{BODY}\n\nNew fact here today.")),
+            RevisionStatus::Duplicate,
+        ),
+        (version(1, "H", BODY), RevisionStatus::Stale),
+        (
+            version(2, "H", "Something else entirely."),
+            RevisionStatus::Conflict,
+        ),
+    ];
+    for (v, status) in cases {
+        let out = engine.process(Some(&s2), &v, &Origin::default(), NOW);
+        assert!(out.events.is_empty());
+        assert_eq!(out.revision.status, status);
+        assert_eq!(out.state.version, 2);
+        assert_eq!(out.state.paragraphs, s2.paragraphs, "state untouched");
+        assert_eq!(
+            out.revision.prev_hash.as_deref(),
+            Some(s2.last_revision_hash.as_str())
+        );
+    }
+}
+
+#[test]
+fn versions_without_numbers_follow_arrival_order() {
+    let engine = Engine::with_defaults();
+    let mut v = version(0, "H", BODY);
+    v.version = None;
+    let s1 = first(&engine, &v);
+    assert_eq!(s1.version, 1);
+    let out = engine.process(Some(&s1), &v, &Origin::default(), NOW);
+    assert_eq!(out.revision.status, RevisionStatus::Duplicate);
+    v.body = Some(format!("{BODY}\n\nA new line arrives."));
+    let out = engine.process(Some(&s1), &v, &Origin::default(), NOW);
+    assert_eq!(out.revision.version, 2);
+    assert_eq!(out.events[0].event_id, "s/2/1");
+}
+
+#[test]
+fn revision_records_chain_by_hash() {
+    let engine = Engine::with_defaults();
+    let a = engine.process(None, &version(1, "H", BODY), &Origin::default(), NOW);
+    let b = engine.process(
+        Some(&a.state),
+        &version(2, "H2 new words", BODY),
+        &Origin::default(),
+        NOW,
+    );
+    assert_eq!(a.revision.prev_hash, None);
+    assert_eq!(
+        b.revision.prev_hash.as_deref(),
+        Some(a.revision.hash.as_str())
+    );
+    assert_eq!(redline::engine::revision_hash(&b.revision), b.revision.hash);
+    assert_eq!(b.revision.event_ids, vec!["s/2/1".to_string()]);
+}
+
+#[test]
+fn html_bodies_are_read_as_paragraphs() {
+    let engine = Engine::with_defaults();
+    let mut v1 = version(1, "H", "");
+    v1.body = None;
+    v1.body_html = Some("<p>Aid convoys &amp; envoys arrived.</p><p>Talks began.</p>".into());
+    let s1 = first(&engine, &v1);
+    assert_eq!(
+        s1.paragraphs,
+        vec!["Aid convoys & envoys arrived.", "Talks began."]
+    );
+    let mut v2 = v1.clone();
+    v2.version = Some(2);
+    v2.body_html = Some(
+        "<p>Aid convoys &amp; envoys arrived.</p><p>Talks began.</p><p>Talks ended.</p>".into(),
+    );
+    let out = engine.process(Some(&s1), &v2, &Origin::default(), NOW);
+    assert_eq!(kinds(&out.events), vec![Kind::FactAdded]);
+}
+
+#[test]
+fn the_same_input_gives_the_same_events() {
+    let engine = Engine::with_defaults();
+    let s = first(&engine, &version(1, "H", BODY));
+    let v2 = version(
+        2,
+        "H",
+        &BODY.replace("8", "9").replace("Tuesday", "Wednesday"),
+    );
+    let a = engine.process(Some(&s), &v2, &Origin::default(), NOW);
+    let b = engine.process(Some(&s), &v2, &Origin::default(), NOW);
+    assert_eq!(a, b);
+}

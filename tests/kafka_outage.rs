@@ -1,0 +1,112 @@
+//! Behaviour: a broker that goes away for a while (stopped, then started again on the same port
+//! and data directory) while the processor runs: the processor logs, retries and resumes,
+//! without losing input or emitting duplicates (exactly_once).
+//!
+//! Uses its own broker instance (scripts/test-broker --data-dir …), so stopping it does not
+//! disturb the other Kafka tests sharing the main test broker.
+
+mod kafka_support;
+
+use kafka_support::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+struct OwnBroker(PathBuf);
+impl Drop for OwnBroker {
+    fn drop(&mut self) {
+        wipe_broker(&self.0);
+    }
+}
+
+#[test]
+fn processor_survives_broker_restart_without_loss_or_duplicates() {
+    let data = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("outage-broker-{}", std::process::id()));
+    wipe_broker(&data);
+    let brokers = start_broker(Some(&data)).expect("start a private broker for the outage test");
+    let _guard = OwnBroker(data.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let lines = synthetic(20, 15);
+    let input = dir.path().join("input.jsonl");
+    write_jsonl(&input, &lines);
+    let (want_events, _) = replay(&input, dir.path());
+    let inputs: Vec<Input> = lines.iter().map(|l| Input::json(l)).collect();
+    let third = inputs.len() / 3;
+
+    let topics = Topics::new("outage");
+    topics.create(&brokers, 3);
+    let mut proc = spawn_run(&brokers, &topics, &unique("g"), "outage-1", &[], dir.path());
+    proc.wait_log("partitions assigned", Duration::from_secs(60));
+    {
+        let p = producer(&brokers);
+        produce(&p, &topics.versions, &inputs[..third]);
+        let mut revisions = Reader::new(&brokers, &topics.revisions);
+        revisions.read_until("first third", Duration::from_secs(120), |r| {
+            r.len() >= third
+        });
+        // More input, and the broker goes away while it is being processed.
+        produce(&p, &topics.versions, &inputs[third..2 * third]);
+    }
+    stop_broker(&data);
+    println!("outage: broker stopped");
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(
+        proc.child.try_wait().unwrap().is_none(),
+        "processor keeps running while the broker is away:\n{}",
+        proc.log_text()
+    );
+    let again = start_broker(Some(&data)).expect("restart the broker");
+    assert_eq!(again, brokers, "same port");
+    println!("outage: broker back on {again}");
+    let p = producer(&brokers);
+    produce(&p, &topics.versions, &inputs[2 * third..]);
+
+    let mut revisions = Reader::new(&brokers, &topics.revisions);
+    revisions.read_until("all input processed", Duration::from_secs(240), |r| {
+        r.len() >= lines.len()
+    });
+    let mut changes = Reader::new(&brokers, &topics.changes);
+    changes.read_until("all events", Duration::from_secs(60), |r| {
+        r.len() >= want_events.len()
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    changes.drain(Duration::from_secs(30));
+    revisions.drain(Duration::from_secs(30));
+    proc.sigterm();
+    let status = proc
+        .wait_exit(Duration::from_secs(60))
+        .expect("exits after SIGTERM");
+    assert!(status.success(), "exit 0 after the outage: {status}");
+    let log = proc.log_text();
+    let warnings = log.lines().filter(|l| l.contains("WARN")).count();
+    assert!(warnings > 0, "the outage was logged");
+
+    let expected: BTreeMap<String, serde_json::Value> = want_events
+        .iter()
+        .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
+        .collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &changes.records {
+        let e = strip_event(&r.json());
+        let id = e["event_id"].as_str().unwrap().to_string();
+        assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
+        *seen.entry(id).or_default() += 1;
+    }
+    println!(
+        "outage: {} inputs, {} expected events, {} read, {} distinct, {} revisions, {} warnings logged",
+        lines.len(),
+        expected.len(),
+        changes.records.len(),
+        seen.len(),
+        revisions.records.len(),
+        warnings
+    );
+    assert_eq!(seen.len(), expected.len(), "no event lost");
+    assert_eq!(changes.records.len(), expected.len(), "no duplicates");
+    assert_eq!(
+        revisions.records.len(),
+        lines.len(),
+        "one revision per input"
+    );
+}
