@@ -199,6 +199,25 @@ fn expectation_met(label: &str, events: &[ChangeEvent]) -> Option<bool> {
     })
 }
 
+/// "fact.removed×3, fact.added" for a list of events.
+fn kind_summary(events: &[ChangeEvent]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in events {
+        *counts.entry(e.kind.as_str()).or_default() += 1;
+    }
+    let parts: Vec<String> = counts
+        .into_iter()
+        .map(|(k, n)| {
+            if n == 1 {
+                k.to_string()
+            } else {
+                format!("{k}×{n}")
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
 fn short(s: &str, n: usize) -> String {
     let s: String = s.chars().take(n).collect();
     s.replace('|', "/")
@@ -299,11 +318,10 @@ fn main() {
             e.0 += 1;
             e.1 += usize::from(met);
             if !met {
-                let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
                 misses.entry(l).or_default().push(format!(
                     "{story} v{version}: “{}” → [{}]",
                     short(note, 110),
-                    kinds.join(", ")
+                    kind_summary(events)
                 ));
             }
         }
