@@ -97,18 +97,30 @@ pub struct DiffArgs {
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
+    /// The story to audit.
     pub story_id: String,
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Read revision records from this JSONL file (as written by `replay --revisions`).
+    /// Read revision records from this JSONL file (as written by `replay --revisions`) instead
+    /// of the `story.revisions` topic.
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,
-    #[arg(long, env = "REDLINE_BROKERS")]
+    /// With --file: the change events (as written by `replay --out`), to show each event's
+    /// kind, categories, severity, speaker and text. From Kafka they are read from
+    /// `story.changes`.
+    #[arg(long, value_name = "FILE", requires = "file")]
+    pub events: Option<PathBuf>,
+    /// The story versions (the JSONL given to `replay` or produced to `story.versions`): the
+    /// HTML page then shows each version's full text with the changes marked in place.
+    #[arg(long, value_name = "FILE")]
+    pub versions: Option<PathBuf>,
+    /// Bootstrap servers, HOST:PORT,… (overrides the configuration).
+    #[arg(long, env = "REDLINE_BROKERS", conflicts_with = "file")]
     pub brokers: Option<String>,
-    /// Check the hash chain and name the first broken link.
+    /// Check the hash chain: exit 0 when intact, 1 naming the first broken link.
     #[arg(long)]
     pub verify: bool,
-    /// Write an editor's redline page.
+    /// Write an editor's redline page (self-contained HTML).
     #[arg(long, value_name = "OUT.html")]
     pub html: Option<PathBuf>,
 }
@@ -124,12 +136,21 @@ fn engine_for(config: &Config) -> Result<redline::engine::Engine> {
 pub fn replay(args: ReplayArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
     let engine = engine_for(&config)?;
+    let mut progress = None;
     let input: Box<dyn std::io::BufRead> = if args.file == Path::new("-") {
         Box::new(std::io::BufReader::new(std::io::stdin().lock()))
     } else {
         let f = std::fs::File::open(&args.file)
             .with_context(|| format!("cannot open {}", args.file.display()))?;
-        Box::new(std::io::BufReader::new(f))
+        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+        match progress_bar(size) {
+            Some(bar) => {
+                let reader = bar.wrap_read(f);
+                progress = Some(bar);
+                Box::new(std::io::BufReader::new(reader))
+            }
+            None => Box::new(std::io::BufReader::new(f)),
+        }
     };
     let events_out: Box<dyn std::io::Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -151,13 +172,44 @@ pub fn replay(args: ReplayArgs) -> Result<ExitCode> {
         &name,
         events_out,
         revisions_out,
-        &mut |warning| eprintln!("redline: {warning}"),
+        &mut |warning| match &progress {
+            Some(bar) => bar.suspend(|| eprintln!("redline: {warning}")),
+            None => eprintln!("redline: {warning}"),
+        },
     )?;
+    if let Some(bar) = &progress {
+        bar.finish_and_clear();
+    }
     eprintln!(
         "redline: {} versions, {} events, {} rejected",
         summary.versions, summary.events, summary.rejected
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Files at least this large get a progress bar (when stderr is a terminal).
+const PROGRESS_MIN_BYTES: u64 = 4 << 20;
+
+/// A byte-based progress bar on stderr for a large input file, only when stderr is a terminal
+/// (never when piped or redirected, so scripts and tests see no bar). `REDLINE_PROGRESS=0`
+/// turns it off, `=1` forces it for any file size.
+fn progress_bar(size: u64) -> Option<indicatif::ProgressBar> {
+    let setting = std::env::var("REDLINE_PROGRESS").unwrap_or_default();
+    let large = size >= PROGRESS_MIN_BYTES || (setting == "1" && size > 0);
+    if setting == "0" || !large || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(size),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} replay [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+    )
+    .map(|s| s.progress_chars("=> "))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
 
 pub fn diff(args: DiffArgs) -> Result<ExitCode> {
@@ -330,6 +382,67 @@ pub fn topics_create(args: TopicsCreateArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn audit(_args: AuditArgs) -> Result<ExitCode> {
-    anyhow::bail!("`redline audit` is not built yet")
+/// `redline audit`: prints the story's timeline; with `--verify` and/or `--html`, does those
+/// instead and prints one summary line each.
+pub fn audit(args: AuditArgs) -> Result<ExitCode> {
+    let config = with_brokers(args.config.load()?, &args.brokers)?;
+    let log = match &args.file {
+        Some(file) => redline::audit::source::from_files(
+            &args.story_id,
+            file,
+            args.events.as_deref(),
+            args.versions.as_deref(),
+        )?,
+        None => redline::audit::source::from_kafka(
+            &config,
+            &args.story_id,
+            true,
+            args.versions.as_deref(),
+        )?,
+    };
+    let from = match &args.file {
+        Some(f) => f.display().to_string(),
+        None => format!("{} on {}", config.topics.revisions, config.kafka.brokers),
+    };
+    if log.records.is_empty() {
+        anyhow::bail!("no revision records of story {:?} in {from}", args.story_id);
+    }
+    if args.html.is_none() && !args.verify {
+        print!("{}", redline::audit::timeline::render(&log));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.html {
+        let engine = engine_for(&config)?;
+        let page = redline::audit::html::render(&log, &|v| engine.text_of(v));
+        std::fs::write(path, page).with_context(|| format!("cannot write {}", path.display()))?;
+        println!(
+            "wrote {} ({} revisions of {})",
+            path.display(),
+            log.records.len(),
+            args.story_id
+        );
+    }
+    if args.verify {
+        match redline::audit::chain::verify(&log.records) {
+            Ok(v) => {
+                let redo = if v.reprocessed > 0 {
+                    format!(
+                        ", {} re-processed after a failure (at-least-once)",
+                        v.reprocessed
+                    )
+                } else {
+                    String::new()
+                };
+                println!(
+                    "chain verified: story {}, {} records{redo}",
+                    args.story_id, v.records
+                );
+            }
+            Err(broken) => {
+                eprintln!("redline: {broken}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

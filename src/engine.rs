@@ -11,11 +11,44 @@ use crate::model::{
 };
 use crate::text::{normalise, Document};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
 pub struct Engine {
     pub rules: Rules,
     pub limits: Limits,
+    documents: DocumentCache,
+}
+
+/// Analysed versions by content hash. The previous version of a story was analysed when it
+/// arrived, so its next diff need not analyse it again. Analysis is deterministic, so the cache
+/// changes only speed, never results.
+#[derive(Debug, Default)]
+struct DocumentCache(Mutex<HashMap<String, Arc<Document>>>);
+
+/// Bound on cached analyses (a few KB each for typical stories); the cache is emptied when full.
+const DOCUMENT_CACHE_ENTRIES: usize = 4096;
+
+impl Clone for DocumentCache {
+    fn clone(&self) -> Self {
+        DocumentCache::default()
+    }
+}
+
+impl DocumentCache {
+    fn take(&self, key: &str) -> Option<Arc<Document>> {
+        self.0.lock().ok()?.remove(key)
+    }
+
+    fn put(&self, key: String, doc: Arc<Document>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= DOCUMENT_CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, doc);
+        }
+    }
 }
 
 /// Everything one input version produces.
@@ -39,7 +72,11 @@ pub fn revision_hash(record: &RevisionRecord) -> String {
 
 impl Engine {
     pub fn new(rules: Rules, limits: Limits) -> Engine {
-        Engine { rules, limits }
+        Engine {
+            rules,
+            limits,
+            documents: DocumentCache::default(),
+        }
     }
 
     pub fn with_defaults() -> Engine {
@@ -72,7 +109,11 @@ impl Engine {
         let (headline, paragraphs) = self.text_of(v);
         let content_hash = content_hash(&headline, &paragraphs);
 
+        let whole = |p: &str| self.rules.is_whole_paragraph(p);
         let Some(prev) = prev else {
+            // Analysed now so the second version's diff finds it ready.
+            let doc = Document::build_with(&headline, &paragraphs, &whole);
+            self.documents.put(content_hash.clone(), Arc::new(doc));
             let version = v.version.unwrap_or(1);
             let text = if headline.is_empty() {
                 paragraphs.first().cloned().unwrap_or_default()
@@ -137,9 +178,15 @@ impl Engine {
         }
 
         let version = v.version.unwrap_or(prev.version + 1);
-        let whole = |p: &str| self.rules.is_whole_paragraph(p);
-        let old = Document::build_with(&prev.headline, &prev.paragraphs, &whole);
-        let new = Document::build_with(&headline, &paragraphs, &whole);
+        let old = self.documents.take(&prev.content_hash).unwrap_or_else(|| {
+            Arc::new(Document::build_with(
+                &prev.headline,
+                &prev.paragraphs,
+                &whole,
+            ))
+        });
+        let new = Arc::new(Document::build_with(&headline, &paragraphs, &whole));
+        self.documents.put(content_hash.clone(), Arc::clone(&new));
         let alignment = diff::align(&old, &new, self.limits.max_pair_comparisons);
         let (findings, sentence_diff) = detect::findings(&old, &new, &alignment);
         let status = if !findings.is_empty() {

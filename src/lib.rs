@@ -4,6 +4,7 @@
 //! `(events, revision record, new state)`. Everything that touches files, terminals or Kafka is
 //! an adapter around it (`io`, `kafka`, `audit`).
 
+pub mod audit;
 pub mod config;
 pub mod detect;
 pub mod diff;

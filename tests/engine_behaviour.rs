@@ -259,6 +259,33 @@ fn two_quoted_sentences_under_one_attribution_are_two_quotes() {
 }
 
 #[test]
+fn a_quote_that_appears_in_a_reworded_sentence_is_quote_added() {
+    let a = format!("{BODY}\n\nOkafor said the talks had been constructive and frank so far.");
+    let b = format!("{BODY}\n\nOkafor said the talks had been “constructive and frank” so far.");
+    assert!(
+        diff(&a, &b).is_empty(),
+        "adding quote marks alone is typographic"
+    );
+    let c =
+        format!("{BODY}\n\nOkafor said the talks had been “constructive, frank and long” so far.");
+    let events = diff(&a, &c);
+    assert_eq!(kinds(&events), vec![Kind::QuoteAdded]);
+    assert_eq!(
+        events[0].quote.as_ref().unwrap().speaker.as_deref(),
+        Some("Okafor")
+    );
+}
+
+#[test]
+fn a_figure_changed_inside_a_quote_is_number_changed() {
+    let a = format!("{BODY}\n\n“We need 40 trucks a day,” Okafor said.");
+    let b = format!("{BODY}\n\n“We need 60 trucks a day,” Okafor said.");
+    let events = diff(&a, &b);
+    assert_eq!(kinds(&events), vec![Kind::NumberChanged]);
+    assert!(events[0].quote.is_some());
+}
+
+#[test]
 fn scare_quotes_are_not_quotes() {
     let events = diff(
         BODY,

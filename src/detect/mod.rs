@@ -126,10 +126,14 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (Some(a), Some(b)) => a.speaker != b.speaker,
         _ => false,
     };
-    let (kind, rule) = match verdict {
-        Verdict::Cosmetic if !speaker_changed => return None,
-        _ if o.quote.is_some() || n.quote.is_some() => (Kind::QuoteChanged, "quote"),
-        Verdict::NumbersOnly => (Kind::NumberChanged, "number"),
+    // Only figures differ: number.changed, quote or not (DESIGN §3). Otherwise a quotation
+    // that appeared, went or changed is a quote event.
+    let (kind, rule) = match (verdict, &o.quote, &n.quote) {
+        (Verdict::Cosmetic, ..) if !speaker_changed => return None,
+        (Verdict::NumbersOnly, ..) if !speaker_changed => (Kind::NumberChanged, "number"),
+        (_, None, Some(_)) => (Kind::QuoteAdded, "quote"),
+        (_, Some(_), None) => (Kind::QuoteRemoved, "quote"),
+        (_, Some(_), Some(_)) => (Kind::QuoteChanged, "quote"),
         _ => (Kind::FactChanged, "sentence.changed"),
     };
     Some(Finding {

@@ -73,7 +73,7 @@ fn figure_contexts(t: &[Token]) -> Vec<(&str, &str)> {
 }
 
 fn is_ignorable(w: &str) -> bool {
-    lexicon::IGNORABLE.contains(&w)
+    lexicon::IGNORABLE.contains(w)
 }
 
 /// The same words, forgiving typos, joined/split words, articles and reordering.
@@ -131,7 +131,7 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     if a.chars().any(|c| c.is_numeric()) || b.chars().any(|c| c.is_numeric()) {
         return false;
     }
-    if lexicon::NEGATIONS.contains(&a) || lexicon::NEGATIONS.contains(&b) {
+    if lexicon::NEGATIONS.contains(a) || lexicon::NEGATIONS.contains(b) {
         return false;
     }
     let x: Vec<char> = a.chars().collect();

@@ -19,6 +19,22 @@ pub const DEFAULT_MAX_PAIR_COMPARISONS: usize = 20_000;
 /// recognition"). Half the words in common.
 pub const REWRITE_THRESHOLD: f64 = 0.5;
 
+/// Paragraphs on either side without an equal counterpart above which the versions are
+/// treated as unrelated (one replaced block) instead of diffed in sequence.
+pub const MAX_DIFF_EDITS: usize = 4_000;
+
+/// How many paragraph keys of either side have no equal on the other side (multiset).
+fn unshared(a: &[u64], b: &[u64]) -> usize {
+    let mut counts: HashMap<u64, i64> = HashMap::new();
+    for k in a {
+        *counts.entry(*k).or_default() += 1;
+    }
+    for k in b {
+        *counts.entry(*k).or_default() -= 1;
+    }
+    counts.values().map(|c| c.unsigned_abs() as usize).sum()
+}
+
 /// How one old and/or new sentence fared. Indices are into `Document::sentences`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
@@ -75,6 +91,18 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
 
     let pk = |d: &Document| d.paragraphs.iter().map(|(_, k)| *k).collect::<Vec<u64>>();
     let (op_, np_) = (pk(old), pk(new));
+    // Myers costs (N+M)·D. When the versions share little, D is large: skip the sequence diff
+    // and treat everything as one replaced block (moves and pairing still apply, bounded).
+    if unshared(&op_, &np_) > MAX_DIFF_EDITS {
+        let ro: Vec<usize> = (0..old.sentences.len()).collect();
+        let ins: Vec<usize> = (0..new.sentences.len()).collect();
+        let mut matched = Matcher::new(old, new, max_pair_comparisons);
+        matched.coarse = true;
+        let hunks = vec![(ro, ins)];
+        matched.moves(&hunks);
+        matched.pairs(&hunks);
+        return matched.finish(Vec::new());
+    }
     for op in capture_diff_slices(Algorithm::Myers, &op_, &np_) {
         match op {
             DiffOp::Equal {
@@ -498,6 +526,23 @@ mod tests {
             matches!(ops[..], [Op::Removed { .. }, Op::Inserted { .. }]),
             "{ops:?}"
         );
+    }
+
+    #[test]
+    fn unrelated_long_versions_skip_the_sequence_diff_but_keep_shared_sentences() {
+        let paras = |tag: &str, n: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("Paragraph {tag} number {i} says something."))
+                .collect()
+        };
+        let mut a = paras("alpha", MAX_DIFF_EDITS);
+        let mut b = paras("beta", MAX_DIFF_EDITS);
+        a.push("A shared closing line.".into());
+        b.insert(0, "A shared closing line.".into());
+        let (a, b) = (Document::build("H", &a), Document::build("H", &b));
+        let al = align(&a, &b, 1_000);
+        assert!(al.coarse);
+        assert!(al.ops.iter().any(|op| matches!(op, Op::Moved { .. })));
     }
 
     #[test]

@@ -119,7 +119,7 @@ pub fn run(
     };
     tracing::info!(topic = %topic, partitions, "subscribing");
     consumer.subscribe(&[&topic])?;
-    metrics.ready.store(true, Ordering::Relaxed);
+    // Ready only once partitions are assigned and their state restored (the assign callback).
 
     let result = poll_loop(&consumer, &pipeline, &stop);
     metrics.ready.store(false, Ordering::Relaxed);
@@ -158,6 +158,7 @@ fn poll_loop(
     pipeline: &Mutex<Pipeline>,
     stop: &AtomicBool,
 ) -> Result<()> {
+    let mut lag_updated = std::time::Instant::now();
     while !stop.load(Ordering::SeqCst) {
         // Rebalance callbacks run inside poll, with the pipeline lock free.
         let polled = consumer.poll(Duration::from_millis(50));
@@ -187,6 +188,10 @@ fn poll_loop(
         }
         if p.batch_due() {
             p.commit(consumer)?;
+        }
+        if lag_updated.elapsed() >= Duration::from_secs(1) {
+            lag_updated = std::time::Instant::now();
+            p.update_lag(consumer);
         }
     }
     Ok(())

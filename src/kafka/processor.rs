@@ -53,6 +53,9 @@ struct Batch {
     offsets: BTreeMap<i32, i64>,
     /// Events, alerts, revisions, dead letters in flight.
     outputs: Vec<DeliveryFuture>,
+    /// Input record timestamps (ms since the epoch) of the batch's versions, for the
+    /// end-to-end latency histogram observed when the batch commits.
+    input_timestamps: Vec<i64>,
     /// State records in flight (exactly-once: part of the transaction).
     states: Vec<(Key, DeliveryFuture)>,
     /// State records to write once the outputs are acknowledged (at-least-once).
@@ -70,6 +73,8 @@ pub struct Pipeline {
     fetcher: BaseConsumer,
     store: StateStore,
     assigned: BTreeSet<i32>,
+    /// Next input offset to process, per assigned partition (for the lag gauge).
+    next_offsets: BTreeMap<i32, i64>,
     batch: Batch,
     metrics: Arc<Metrics>,
     rt: tokio::runtime::Handle,
@@ -105,6 +110,7 @@ impl Pipeline {
             fetcher: p.fetcher,
             store: StateStore::new(capacity),
             assigned: BTreeSet::new(),
+            next_offsets: BTreeMap::new(),
             batch: Batch::default(),
             metrics: p.metrics,
             rt: p.rt,
@@ -128,6 +134,37 @@ impl Pipeline {
             .store(self.store.approx_bytes() as u64, Ordering::Relaxed);
         m.assigned_partitions
             .store(self.assigned.len() as u64, Ordering::Relaxed);
+    }
+
+    /// Refresh the consumer-lag gauge: per assigned partition, the high watermark (as last
+    /// reported by fetches, no broker round trip) minus the next offset to process.
+    pub fn update_lag(&self, consumer: &GroupConsumer) {
+        let topic = &self.config.topics.versions;
+        let mut lag = BTreeMap::new();
+        for &p in &self.assigned {
+            let Some((low, high)) = cached_watermarks(consumer, topic, p) else {
+                continue;
+            };
+            if low == high {
+                // Empty (or fully deleted) partition: nothing to be behind on.
+                lag.insert(p, 0);
+                continue;
+            }
+            let next = match self.next_offsets.get(&p) {
+                Some(&n) => n,
+                None => match consumer.position().ok().and_then(|tpl| {
+                    tpl.find_partition(topic, p).and_then(|e| match e.offset() {
+                        Offset::Offset(o) => Some(o),
+                        _ => None,
+                    })
+                }) {
+                    Some(o) => o,
+                    None => continue,
+                },
+            };
+            lag.insert(p, (high - next).max(0));
+        }
+        self.metrics.set_lag(lag);
     }
 
     /// Enqueue one record; waits (never drops) while librdkafka's queue is full.
@@ -203,7 +240,7 @@ impl Pipeline {
                 }
                 let f = self.send(record)?;
                 self.batch.outputs.push(f);
-                Metrics::inc(&self.metrics.dead_letters, 1);
+                self.metrics.dead_letter(err.kind);
             }
             Ok(v) => {
                 span.record("story_id", v.story_id.as_str());
@@ -234,13 +271,21 @@ impl Pipeline {
                     line: None,
                 };
                 let now = crate::io::now_rfc3339();
+                let engine_started = Instant::now();
                 let out = self.engine.process(prev.as_ref(), &v, &origin, &now);
+                self.metrics
+                    .engine_seconds
+                    .observe(engine_started.elapsed());
+                if let Some(ts) = m.timestamp().to_millis() {
+                    self.batch.input_timestamps.push(ts);
+                }
                 tracing::debug!(
                     status = out.revision.status.as_str(),
                     events = out.events.len(),
                     "processed"
                 );
                 for e in &out.events {
+                    self.metrics.event(e.kind, &e.categories);
                     let json = serde_json::to_vec(e)?;
                     let f = self.send(
                         FutureRecord::to(&topics.changes)
@@ -258,7 +303,6 @@ impl Pipeline {
                         Metrics::inc(&self.metrics.alerts, 1);
                     }
                 }
-                Metrics::inc(&self.metrics.events, out.events.len() as u64);
                 let rev = serde_json::to_vec(&out.revision)?;
                 let f = self.send(
                     FutureRecord::to(&topics.revisions)
@@ -266,7 +310,7 @@ impl Pipeline {
                         .payload(&rev),
                 )?;
                 self.batch.outputs.push(f);
-                Metrics::inc(&self.metrics.revisions, 1);
+                self.metrics.revision(out.revision.status);
                 let state_json = serde_json::to_vec(&out.state)?;
                 match self.guarantee {
                     Guarantee::ExactlyOnce => {
@@ -289,6 +333,7 @@ impl Pipeline {
             }
         }
         self.batch.offsets.insert(partition, offset + 1);
+        self.next_offsets.insert(partition, offset + 1);
         self.batch.records += 1;
         Ok(())
     }
@@ -340,12 +385,26 @@ impl Pipeline {
             return Ok(());
         }
         let records = self.batch.records;
+        let commit_started = Instant::now();
         let result = match self.guarantee {
             Guarantee::ExactlyOnce => self.commit_eos(consumer),
             Guarantee::AtLeastOnce => self.commit_alo(consumer),
         };
         match result {
             Ok(()) => {
+                self.metrics
+                    .commit_seconds
+                    .observe(commit_started.elapsed());
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis() as i64)
+                    .unwrap_or(0);
+                for &ts in &self.batch.input_timestamps {
+                    let ms = u64::try_from(now_ms - ts).unwrap_or(0);
+                    self.metrics
+                        .end_to_end_seconds
+                        .observe(Duration::from_millis(ms));
+                }
                 Metrics::inc(&self.metrics.transactions_committed, 1);
                 tracing::debug!(records, "batch committed");
                 self.batch = Batch::default();
@@ -549,6 +608,7 @@ impl Pipeline {
         tracing::info!(partitions = ?parts, lost, "partitions revoked");
         for p in &parts {
             self.assigned.remove(p);
+            self.next_offsets.remove(p);
         }
         self.store.drop_partitions(&parts);
         let result = if lost {
@@ -588,12 +648,12 @@ impl Pipeline {
                     ms = started.elapsed().as_millis() as u64,
                     "partitions assigned; state restored"
                 );
+                self.metrics.ready.store(true, Ordering::Relaxed);
             }
             Err(e) => {
                 self.fatal.get_or_insert(e.context("restoring state"));
             }
         }
-        self.metrics.ready.store(true, Ordering::Relaxed);
         self.update_gauges();
     }
 
@@ -604,6 +664,27 @@ impl Pipeline {
     pub fn take_fatal(&mut self) -> Option<anyhow::Error> {
         self.fatal.take()
     }
+}
+
+/// The partition's low and high watermarks as last reported by a fetch response (librdkafka's
+/// `rd_kafka_get_watermark_offsets`): no broker round trip, so the poll loop never blocks on
+/// it. rdkafka wraps only the querying variant (`fetch_watermarks`), hence the direct call.
+fn cached_watermarks(consumer: &GroupConsumer, topic: &str, partition: i32) -> Option<(i64, i64)> {
+    let topic = std::ffi::CString::new(topic).ok()?;
+    let (mut low, mut high) = (-1i64, -1i64);
+    // SAFETY: the client pointer is valid while `consumer` lives; the topic is a NUL-terminated
+    // string that outlives the call; `low`/`high` are valid for writes.
+    let err = unsafe {
+        rdkafka::bindings::rd_kafka_get_watermark_offsets(
+            consumer.client().native_ptr(),
+            topic.as_ptr(),
+            partition,
+            &mut low,
+            &mut high,
+        )
+    };
+    (err == rdkafka::bindings::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR && high >= 0)
+        .then_some((low.max(0), high))
 }
 
 /// The consumer context: routes librdkafka's logs and errors into tracing, and rebalances into
@@ -647,7 +728,10 @@ impl ConsumerContext for RebalanceContext {
         match rebalance {
             Rebalance::Assign(tpl) => {
                 let parts = self.partitions(tpl);
-                if !parts.is_empty() {
+                if parts.is_empty() {
+                    // Nothing to restore: an instance with no partitions is ready (idle).
+                    self.metrics.ready.store(true, Ordering::Relaxed);
+                } else {
                     self.lock().on_assign(parts);
                 }
             }

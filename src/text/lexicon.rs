@@ -1,18 +1,46 @@
 //! Word lists the text model relies on, in one place per concern. Adding a language's speech
 //! verbs or pronouns is a change here only.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// A fixed word list with constant-time lookup (built on first use).
+pub struct WordSet {
+    words: &'static [&'static str],
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    pub fn contains(&self, w: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(w)
+    }
+
+    pub fn words(&self) -> &'static [&'static str] {
+        self.words
+    }
+}
+
 /// Words that end in a dot without ending the sentence (lower case, without the final dot).
-pub const ABBREVIATIONS: &[&str] = &[
+pub static ABBREVIATIONS: WordSet = WordSet::new(&[
     // Not "hon", "sen" or "no": Swedish "she", "late" and English "no" end sentences.
     "mr", "mrs", "ms", "dr", "prof", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "rep",
     "st", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "vol", "inc", "ltd", "co", "corp", "jr", "sr", "vs", "approx", "ca", "est", "dept",
     "univ", "rev", "pres", "gov't", "fig", "pp", "bl.a", "t.ex", "dvs", "m.m", "s.k", "kl", "nr",
     "resp", "jfr", "ev", "fr.o.m", "t.o.m", "mme", "mlle", "m", "z.b", "bzw", "usw", "sr", "sra",
-];
+]);
 
 /// Verbs and phrases that attribute speech, per language. Multi-word entries match as phrases.
-pub const SPEECH_VERBS: &[&str] = &[
+pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     // English
     "said",
     "says",
@@ -160,16 +188,16 @@ pub const SPEECH_VERBS: &[&str] = &[
     "ha detto",
     "ha affermato",
     "secondo",
-];
+]);
 
 /// Speech verbs whose object is the listener ("told reporters", "asked the minister").
-pub const LISTENER_VERBS: &[&str] = &[
+pub static LISTENER_VERBS: WordSet = WordSet::new(&[
     "told", "tells", "telling", "asked", "asks", "urged", "urges", "warned", "warns", "assured",
     "reminded", "informed", "frågar", "frågade",
-];
+]);
 
 /// Phrases after which the speaker follows ("according to X", "enligt X").
-pub const SPEAKER_FOLLOWS: &[&str] = &[
+pub static SPEAKER_FOLLOWS: WordSet = WordSet::new(&[
     "according to",
     "enligt",
     "ifølge",
@@ -178,15 +206,15 @@ pub const SPEAKER_FOLLOWS: &[&str] = &[
     "según",
     "segundo",
     "secondo",
-];
+]);
 
 /// Personal pronouns that refer back to the last person named.
-pub const PRONOUNS: &[&str] = &[
+pub static PRONOUNS: WordSet = WordSet::new(&[
     "he", "she", "han", "hon", "hun", "il", "elle", "er", "sie", "él", "ella", "ele", "lui", "lei",
-];
+]);
 
 /// Words that may precede a name as a title or role, dropped from the speaker as written.
-pub const TITLES: &[&str] = &[
+pub static TITLES: WordSet = WordSet::new(&[
     "mr",
     "mrs",
     "ms",
@@ -286,10 +314,10 @@ pub const TITLES: &[&str] = &[
     "the",
     "a",
     "an",
-];
+]);
 
 /// Words that name an organisation rather than a person (for pronoun resolution).
-pub const ORGANISATION_WORDS: &[&str] = &[
+pub static ORGANISATION_WORDS: WordSet = WordSet::new(&[
     "ministry",
     "council",
     "nations",
@@ -393,10 +421,10 @@ pub const ORGANISATION_WORDS: &[&str] = &[
     "förening",
     "förbund",
     "partiet",
-];
+]);
 
 /// Capitalised words that start sentences or headlines without being names.
-pub const NOT_NAMES: &[&str] = &[
+pub static NOT_NAMES: WordSet = WordSet::new(&[
     "the",
     "a",
     "an",
@@ -602,20 +630,20 @@ pub const NOT_NAMES: &[&str] = &[
     "fredag",
     "lördag",
     "söndag",
-];
+]);
 
 /// Words whose appearance or disappearance is never a typo: negations.
-pub const NEGATIONS: &[&str] = &[
+pub static NEGATIONS: WordSet = WordSet::new(&[
     "not", "no", "never", "nor", "none", "nothing", "without", "cannot", "neither", "inte", "ej",
     "aldrig", "ingen", "inget", "inga", "icke", "nicht", "kein", "keine", "nie", "ne", "pas",
     "jamais", "nunca", "non", "nein", "ikke", "t",
-];
+]);
 
 /// Words that may be added or dropped without changing a sentence's information.
-pub const IGNORABLE: &[&str] = &[
+pub static IGNORABLE: WordSet = WordSet::new(&[
     "a", "an", "the", "that", "also", "then", "just", // English
     "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
-];
+]);
 
 /// Does the paragraph open with the dash that introduces quoted speech?
 pub fn opens_with_speech_dash(p: &str) -> bool {
@@ -626,13 +654,38 @@ pub fn opens_with_speech_dash(p: &str) -> bool {
 
 /// Does this sentence carry a dash-quote attribution (", säger hon", ", said Okafor")?
 pub fn has_dash_attribution(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase();
-    SPEECH_VERBS.iter().any(|v| {
-        lower.match_indices(v).any(|(i, _)| {
-            let before = lower[..i].trim_end();
-            let after = &lower[i + v.len()..];
-            let bounded = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
-            bounded && (before.ends_with(',') || before.ends_with('–') || before.ends_with('-'))
-        })
-    })
+    dash_attribution_at(sentence).is_some()
+}
+
+/// Byte offset of the comma (or dash) that ends a dash quote before its attribution
+/// ("– Vi är glada, säger hon." → the comma after "glada").
+pub fn dash_attribution_at(sentence: &str) -> Option<usize> {
+    let mut words = Vec::new();
+    let mut pos = 0;
+    for raw in sentence.split(' ') {
+        words.push((pos, raw));
+        pos += raw.len() + 1;
+    }
+    for (k, &(at, raw)) in words.iter().enumerate() {
+        let w = raw
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let two = words.get(k + 1).map(|(_, n)| {
+            format!(
+                "{w} {}",
+                n.trim_end_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            )
+        });
+        let is_verb = SPEECH_VERBS.contains(&w) || two.is_some_and(|t| SPEECH_VERBS.contains(&t));
+        if !is_verb || at == 0 {
+            continue;
+        }
+        let before = sentence[..at].trim_end();
+        if before.ends_with([',', '–', '-']) {
+            let cut = before.len() - before.chars().next_back().map_or(1, char::len_utf8);
+            return (cut > 2).then_some(cut);
+        }
+    }
+    None
 }

@@ -43,10 +43,10 @@ pub fn words(s: &str) -> Vec<Word<'_>> {
     out
 }
 
-const CONNECTORS: &[&str] = &[
+static CONNECTORS: lexicon::WordSet = lexicon::WordSet::new(&[
     "de", "van", "von", "al", "bin", "der", "den", "la", "le", "af", "da", "di", "du", "el", "ibn",
     "ben", "del", "dos", "das", "y",
-];
+]);
 
 /// Starts with a capital, or is a particle-joined name part ("al-Rashid", "bin-Salman").
 pub fn is_capitalised(w: &str) -> bool {
@@ -55,9 +55,8 @@ pub fn is_capitalised(w: &str) -> bool {
             .is_some_and(|(_, tail)| tail.chars().next().is_some_and(char::is_uppercase))
 }
 
-fn lower_in(w: &str, list: &[&str]) -> bool {
-    let lower = w.to_lowercase();
-    list.contains(&lower.as_str())
+fn lower_in(w: &str, list: &lexicon::WordSet) -> bool {
+    list.contains(&w.to_lowercase())
 }
 
 /// A run of capitalised words, as word indices `start..end`.
@@ -79,7 +78,7 @@ impl NameRun {
         let parts: Vec<&str> = self.name.split(' ').collect();
         if parts
             .iter()
-            .any(|p| lower_in(p, lexicon::ORGANISATION_WORDS))
+            .any(|p| lower_in(p, &lexicon::ORGANISATION_WORDS))
         {
             return false;
         }
@@ -102,8 +101,10 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
     let mut i = 0;
     while i < ws.len() {
         let w = ws[i].text;
-        let starts_run = is_capitalised(w) && !lower_in(w, lexicon::NOT_NAMES)
-            || is_capitalised(w) && lower_in(w, lexicon::TITLES) && lower_in(w, lexicon::NOT_NAMES);
+        let starts_run = is_capitalised(w) && !lower_in(w, &lexicon::NOT_NAMES)
+            || is_capitalised(w)
+                && lower_in(w, &lexicon::TITLES)
+                && lower_in(w, &lexicon::NOT_NAMES);
         if !starts_run {
             i += 1;
             continue;
@@ -113,9 +114,9 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         if ws[i].punct_after.is_none() {
             while j < ws.len() {
                 let t = ws[j].text;
-                if is_capitalised(t) && !lower_in(t, &["i"]) {
+                if is_capitalised(t) && t != "I" {
                     end = j + 1;
-                } else if !lower_in(t, CONNECTORS) {
+                } else if !lower_in(t, &CONNECTORS) {
                     break;
                 }
                 if ws[j].punct_after.is_some() {
@@ -126,13 +127,19 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         }
         let run = &ws[i..end];
         let single_sentence_start = i == 0 && end == 1 && !w.chars().all(|c| !c.is_lowercase());
-        let titles: Vec<String> = run
+        // The name starts after the last title word, so a qualified title goes too
+        // ("Science Minister George Freeman", "Bank of England Governor Andrew Bailey").
+        let name_start = run
             .iter()
-            .take_while(|x| lower_in(x.text, lexicon::TITLES))
+            .rposition(|x| lower_in(x.text, &lexicon::TITLES))
+            .map_or(0, |i| i + 1);
+        let titles: Vec<String> = run[..name_start]
+            .iter()
+            .filter(|x| lower_in(x.text, &lexicon::TITLES))
             .map(|x| x.text.to_lowercase())
             .collect();
-        let rest: Vec<&str> = run[titles.len()..].iter().map(|x| x.text).collect();
-        let all_not_names = rest.iter().all(|x| lower_in(x, lexicon::NOT_NAMES));
+        let rest: Vec<&str> = run[name_start..].iter().map(|x| x.text).collect();
+        let all_not_names = rest.iter().all(|x| lower_in(x, &lexicon::NOT_NAMES));
         if !single_sentence_start && !rest.is_empty() && !all_not_names {
             out.push(NameRun {
                 start: i,

@@ -101,27 +101,7 @@ fn quote_spans(s: &str) -> Vec<Span> {
 
 /// Where a dash quote ends: at the comma (or dash) before its attribution, if it has one.
 fn dash_quote_end(s: &str) -> Option<usize> {
-    let lower = s.to_lowercase();
-    let mut best: Option<usize> = None;
-    for v in lexicon::SPEECH_VERBS {
-        for (i, _) in lower.match_indices(v) {
-            let after_ok = lower[i + v.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric());
-            let before = lower[..i].trim_end();
-            if !after_ok || i == 0 {
-                continue;
-            }
-            if before.ends_with(',') || before.ends_with('–') || before.ends_with('-') {
-                let cut = before.len() - 1;
-                if best.is_none_or(|b| cut < b) {
-                    best = Some(cut);
-                }
-            }
-        }
-    }
-    best.filter(|&b| b > 2)
+    lexicon::dash_attribution_at(s)
 }
 
 fn word_count(s: &str) -> usize {
@@ -144,15 +124,15 @@ fn speech_verb_at(ws: &[Word<'_>], i: usize) -> Option<usize> {
         .get(i + 1)
         .map(|n| format!("{one} {}", n.text.to_lowercase()));
     if let Some(two) = &two {
-        if lexicon::SPEECH_VERBS.contains(&two.as_str()) {
+        if lexicon::SPEECH_VERBS.contains(two.as_str()) {
             return Some(2);
         }
     }
-    lexicon::SPEECH_VERBS.contains(&one.as_str()).then_some(1)
+    lexicon::SPEECH_VERBS.contains(one.as_str()).then_some(1)
 }
 
 fn is_pronoun(w: &str) -> bool {
-    lexicon::PRONOUNS.contains(&w.to_lowercase().as_str())
+    lexicon::PRONOUNS.contains(w.to_lowercase().as_str())
 }
 
 /// Find the quotation in one sentence unit, if any, and its speaker. `ctx` is read, not updated.
@@ -244,11 +224,17 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         .collect::<Vec<_>>()
         .join(" … ");
     let speaker = speaker.or_else(|| {
-        // A bare quotation right after another continues the same speaker's words.
+        // A bare quotation right after another (or after "X said:") continues that speaker.
         (!attributed && ctx.since_quote <= 2)
             .then(|| ctx.last_speaker.clone())
             .flatten()
     });
+    // Quoted speech needs a speaker; a short quoted phrase nobody said is a title or a
+    // label ("See ‘Safety and security’").
+    let words: usize = kept.iter().map(|k| word_count(k)).sum();
+    if speaker.is_none() && words < 6 {
+        return None;
+    }
     Some(QuoteInfo { text, speaker })
 }
 
@@ -289,12 +275,15 @@ fn attributed_speaker(
             .map(|w| w.text.to_lowercase())
             .collect::<Vec<_>>()
             .join(" ");
-        let follows = lexicon::SPEAKER_FOLLOWS.contains(&verb.as_str());
+        let follows = lexicon::SPEAKER_FOLLOWS.contains(verb.as_str());
         let after = vi + vn;
         // "said Okafor", "säger hon", "according to the minister" — but after "told" or
         // "asked" comes the listener, not the speaker.
-        let listener_follows = lexicon::LISTENER_VERBS.contains(&verb.as_str());
-        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows) || follows {
+        let listener_follows = lexicon::LISTENER_VERBS.contains(verb.as_str());
+        // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
+        // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
+        let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
+        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
             if let Some(s) = speaker_starting_at(ws, &runs, after, ctx) {
                 return Some(s);
             }
@@ -341,14 +330,11 @@ fn speaker_starting_at(
     let mut terminated = false;
     for (k, w) in ws[i..].iter().enumerate().take(6) {
         if let Some(run) = runs.iter().find(|r| r.start == i + k) {
-            if run.titles.is_empty()
-                && k > 0
-                && phrase.iter().all(|p: &&str| !names::is_capitalised(p))
-            {
-                // "said the minister, Amina Okafor" → the name wins.
-                if ws[i + k - 1].punct_after == Some(',') {
-                    return Some(resolve_run(run, ctx));
-                }
+            let roles_only = k > 0 && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
+            // "said police spokesman Tommy Nyman", "said the minister, Amina Okafor": the
+            // name wins over the role words before it.
+            if roles_only && (run.is_person() || ws[i + k - 1].punct_after == Some(',')) {
+                return Some(resolve_run(run, ctx));
             }
         }
         phrase.push(w.text);
@@ -416,7 +402,7 @@ fn name_ending_at(
     let w = ws.get(end.checked_sub(1)?)?.text;
     if end == 1
         && names::is_capitalised(w)
-        && !lexicon::NOT_NAMES.contains(&w.to_lowercase().as_str())
+        && !lexicon::NOT_NAMES.contains(w.to_lowercase().as_str())
     {
         let known = ctx.people.iter().any(|p| p == w);
         if known || !w.ends_with('s') {
@@ -444,7 +430,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     if matches!(head.as_str(), "the" | "a" | "an") {
         return None;
     }
-    if lexicon::TITLES.contains(&head.as_str()) {
+    if lexicon::TITLES.contains(head.as_str()) {
         if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
             return Some(person.clone());
         }
@@ -452,7 +438,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     }
     // Any other noun phrase ("a senior Western diplomat", "officials"), but not adverbials
     // ("on Monday", "in a statement", "yesterday").
-    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(&w) || w.ends_with("ly");
+    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(w) || w.ends_with("ly");
     if !generic_ok
         || not_a_source(&first)
         || not_a_source(&head)
@@ -466,6 +452,16 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
 /// Update the context with what this unit says (after its own quote has been resolved).
 pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
     let ws = names::words(sentence);
+    // "Science Minister George Freeman said:" introduces the quotation that follows.
+    let introduces = quote.is_none() && sentence.trim_end().ends_with(':');
+    let introducer = if introduces {
+        let runs = names::name_runs(&ws);
+        (0..ws.len())
+            .find(|&i| speech_verb_at(&ws, i).is_some())
+            .and_then(|v| speaker_ending_at(&ws, &runs, v, ctx))
+    } else {
+        None
+    };
     for run in names::name_runs(&ws) {
         let known = ctx
             .people
@@ -482,6 +478,11 @@ pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInf
                 }
             }
         }
+    }
+    if let Some(s) = introducer {
+        ctx.last_speaker = Some(s);
+        ctx.since_quote = 0;
+        return;
     }
     match quote {
         Some(q) => {
@@ -587,6 +588,19 @@ mod tests {
         );
         let quote = find_quote("“This is the moment,” the prime minister said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("Lena Holm"));
+    }
+
+    #[test]
+    fn a_said_colon_line_attributes_the_next_quote_and_unattributed_labels_are_not_quotes() {
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, "Science Minister George Freeman said:", None);
+        let quote = find_quote(
+            "“This framework will create jobs in every part of the country.”",
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("George Freeman"));
+        assert_eq!(q("See ‘Safety and security’."), None);
     }
 
     #[test]

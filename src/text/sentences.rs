@@ -123,7 +123,7 @@ fn is_abbreviation(p: &str, dot: usize) -> bool {
     if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
         return true;
     }
-    lexicon::ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+    lexicon::ABBREVIATIONS.contains(word.to_lowercase().as_str())
 }
 
 /// In a paragraph opened by a speech dash, the quotation runs until the sentence that carries

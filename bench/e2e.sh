@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (issue 4): `redline run` (release build) against the test broker,
+# for both processing guarantees, with a pass-through consumer→producer (examples/passthrough.rs:
+# same client settings, guarantee and batching, no engine) as the baseline.
+#
+#   bench/e2e.sh                       # uses $REDLINE_TEST_BROKERS, else starts scripts/test-broker
+#   N=3000 LAT_N=5000 RATE=1000 PARTITIONS=6 bench/e2e.sh
+#
+# Throughput: N corpus versions are produced first (a backlog), then the processor starts;
+#   versions/s = N / span of the output record timestamps (start-up and group join excluded).
+#   redline's output is story.revisions (one record per version); pass-through's is its copy.
+# Latency: the processor runs and is ready (/readyz) first; LAT_N versions are then produced at a
+#   steady RATE versions/s; latency = change-event record timestamp (story.changes) − input
+#   record timestamp (both CreateTime, set by the producers), p50/p99 over all events.
+#   For exactly_once that is when the event was produced inside the transaction; readers see it
+#   at commit (up to batch_max_ms later).
+# Versions come from ../shared/corpus/*.jsonl in file order (each story's versions in order).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+N="${N:-3000}"
+LAT_N="${LAT_N:-5000}"
+RATE="${RATE:-1000}"
+PARTITIONS="${PARTITIONS:-6}"
+CORPUS=(../shared/corpus/newsdiffs_se_2017.jsonl ../shared/corpus/govuk_gitgovuk.jsonl ../shared/corpus/govuk_gitgovuk_change_notes.jsonl)
+
+if [ -z "${REDLINE_TEST_BROKERS:-}" ]; then
+  REDLINE_TEST_BROKERS="$(scripts/test-broker start | tail -n 1)"
+fi
+B="$REDLINE_TEST_BROKERS"
+cargo build --release --quiet --bin redline --example passthrough --example e2e_bench
+R=target/release/redline
+PT=target/release/examples/passthrough
+EB=target/release/examples/e2e_bench
+LOGS="$(mktemp -d -t redline-bench.XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+topics_env() { # prefix -> exports REDLINE_TOPICS_*
+  export REDLINE_TOPICS_VERSIONS="$1.versions" REDLINE_TOPICS_CHANGES="$1.changes" \
+    REDLINE_TOPICS_ALERTS="$1.alerts" REDLINE_TOPICS_REVISIONS="$1.revisions" \
+    REDLINE_TOPICS_STATE="$1.state" REDLINE_TOPICS_DLQ="$1.dlq"
+}
+create() { topics_env "$1"; "$R" topics create --brokers "$B" --partitions "$PARTITIONS" >/dev/null; }
+port=19500
+start_run() { # prefix guarantee -> pid in RUN_PID, waits until /readyz
+  port=$((port + 1))
+  topics_env "$1"
+  REDLINE_PROCESSING_GUARANTEE="$2" RUST_LOG=warn "$R" run --brokers "$B" --group "$1-g" \
+    --instance bench --metrics-addr "127.0.0.1:$port" >"$LOGS/$1.log" 2>&1 &
+  RUN_PID=$!; PIDS+=("$RUN_PID")
+  for _ in $(seq 1 600); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)" = 200 ]; then return; fi
+    sleep 0.1
+  done
+  echo "redline run never became ready; log: $LOGS/$1.log" >&2; exit 1
+}
+start_pt() { # input output group guarantee
+  REDLINE_PROCESSING_GUARANTEE="$4" "$PT" "$B" "$1" "$2" "$3" >"$LOGS/$3.log" 2>&1 &
+  PT_PID=$!; PIDS+=("$PT_PID")
+}
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+
+echo "| guarantee | what | versions | throughput (versions/s) | p50 ms | p99 ms | max ms |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+for G in at_least_once exactly_once; do
+  id="bench-$$-$(date +%s)-$G"
+  # ---- throughput over a backlog
+  create "$id"; create "$id-pt"
+  "$EB" produce "$B" "$id.versions" "$N" 0 "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+  start_pt "$id.versions" "$id-pt.changes" "$id-ptg" "$G"
+  pt=$("$EB" measure "$B" "$id.versions" "$id-pt.changes" "$N"); kill "$PT_PID"
+  start_run "$id" "$G"
+  rl=$("$EB" measure "$B" "$id.versions" "$id.revisions" "$N"); kill "$RUN_PID"
+  echo "| $G | pass-through, backlog | $N | $(field "$pt" throughput_per_s) | | | |"
+  echo "| $G | redline, backlog | $N | $(field "$rl" throughput_per_s) | | | |"
+  # ---- latency at a steady rate
+  id2="$id-lat"; create "$id2"; create "$id2-pt"
+  start_run "$id2" "$G"
+  start_pt "$id2.versions" "$id2-pt.changes" "$id2-ptg" "$G"
+  sleep 2
+  "$EB" produce "$B" "$id2.versions" "$LAT_N" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+  rev=$("$EB" measure "$B" "$id2.versions" "$id2.revisions" "$LAT_N")
+  ev=$("$EB" measure "$B" "$id2.versions" "$id2.changes" 0)
+  ptl=$("$EB" measure "$B" "$id2.versions" "$id2-pt.changes" "$LAT_N")
+  kill "$RUN_PID" "$PT_PID"
+  echo "| $G | pass-through @ $RATE/s | $LAT_N | $(field "$ptl" throughput_per_s) | $(field "$ptl" p50_ms) | $(field "$ptl" p99_ms) | $(field "$ptl" max_ms) |"
+  echo "| $G | redline events @ $RATE/s | $(field "$ev" records) events | | $(field "$ev" p50_ms) | $(field "$ev" p99_ms) | $(field "$ev" max_ms) |"
+  echo "| $G | redline revisions @ $RATE/s | $LAT_N | $(field "$rev" throughput_per_s) | $(field "$rev" p50_ms) | $(field "$rev" p99_ms) | $(field "$rev" max_ms) |"
+done
+echo "logs: $LOGS" >&2

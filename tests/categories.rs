@@ -1,0 +1,138 @@
+//! The default rule set (config/rules.toml) on sentences of the kinds editors care about, and on
+//! look-alikes that must not match.
+
+use redline::detect::rules::Rules;
+use redline::model::{Kind, Severity};
+use std::sync::LazyLock;
+
+static RULES: LazyLock<Rules> = LazyLock::new(|| {
+    Rules::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/rules.toml"
+    )))
+    .unwrap()
+});
+
+fn cats(text: &str) -> Vec<String> {
+    RULES.classify(Kind::FactAdded, text).categories
+}
+
+#[test]
+fn each_default_category_matches_its_kind_of_news() {
+    let cases = [
+        (
+            "The two delegations will meet again in Geneva on Friday.",
+            "meeting",
+        ),
+        (
+            "Aid deliveries to the town will resume on Thursday.",
+            "aid.resumed",
+        ),
+        (
+            "The UN suspended food deliveries after the convoy was shelled.",
+            "aid.halted",
+        ),
+        ("Both sides agreed to a 72-hour ceasefire.", "ceasefire"),
+        ("Overnight air strikes hit the port.", "military.strike"),
+        (
+            "At least 11 people were killed and 20 wounded.",
+            "casualties",
+        ),
+        (
+            "Thousands of residents were evacuated from the coast.",
+            "evacuation",
+        ),
+        ("A magnitude 6.1 earthquake struck the region.", "disaster"),
+        ("The EU imposed new sanctions on the company.", "sanctions"),
+        ("The defence minister resigned on Monday.", "personnel"),
+        ("He was sentenced to 12 years in prison.", "legal"),
+        ("Voters go to the polls in March.", "election"),
+        ("Shares fell 4% in early trading.", "markets"),
+        (
+            "The firm agreed a merger with its largest rival.",
+            "business",
+        ),
+        ("Demonstrators marched through the capital.", "protest"),
+        (
+            "Both sides agreed to release 12 detainees.",
+            "prisoner.release",
+        ),
+        (
+            "The striker scored twice as the home side won 3-1.",
+            "sports",
+        ),
+        (
+            "Correction: an earlier version of this story misstated the date.",
+            "correction",
+        ),
+        (
+            "Minst 15 personer har omkommit i översvämningarna.",
+            "casualties",
+        ),
+    ];
+    for (text, cat) in cases {
+        assert!(
+            cats(text).iter().any(|c| c == cat),
+            "{text:?} should be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+}
+
+#[test]
+fn look_alikes_do_not_match() {
+    let cases = [
+        (
+            "The plan met with criticism from the opposition.",
+            "meeting",
+        ),
+        ("Aid will not resume until the road is safe.", "aid.resumed"),
+        ("The final decision rests with the council.", "sports"),
+        ("The goal of the talks is a lasting peace.", "sports"),
+        ("She succeeded in reaching the border.", "personnel"),
+        ("The market rally continued.", "protest"),
+        ("The results demonstrated that the scheme works.", "protest"),
+        ("The governing bodies will decide.", "casualties"),
+    ];
+    for (text, cat) in cases {
+        assert!(
+            !cats(text).iter().any(|c| c == cat),
+            "{text:?} should not be {cat}"
+        );
+    }
+}
+
+#[test]
+fn severity_follows_the_documented_defaults() {
+    let rules = Rules::builtin();
+    assert_eq!(
+        rules
+            .classify(Kind::FactAdded, "At least 8 people were killed.")
+            .severity,
+        Severity::High
+    );
+    assert_eq!(
+        rules
+            .classify(Kind::FactAdded, "The talks continue tomorrow.")
+            .severity,
+        Severity::Normal
+    );
+    assert_eq!(
+        rules
+            .classify(Kind::QuoteRemoved, "“We are ready,” she said.")
+            .severity,
+        Severity::High
+    );
+    assert_eq!(
+        rules
+            .classify(Kind::QuoteAdded, "“We are ready,” she said.")
+            .severity,
+        Severity::Normal
+    );
+    assert_eq!(
+        rules
+            .classify(Kind::QuoteAdded, "“We are ready,” she said.")
+            .categories,
+        vec!["statement"]
+    );
+}
