@@ -468,3 +468,15 @@ fn the_same_input_gives_the_same_events() {
     let b = engine.process(Some(&s), &v2, &Origin::default(), NOW);
     assert_eq!(a, b);
 }
+
+#[test]
+fn an_apostrophe_fix_and_a_fuller_name_for_the_same_speaker_are_cosmetic() {
+    assert!(diff(
+        "Drivers licenses are accepted.",
+        "Driver’s licenses are accepted."
+    )
+    .is_empty());
+    let a = format!("{BODY}\n\n“We will not step aside,” said Lööf.");
+    let b = format!("{BODY}\n\n“We will not step aside,” said Annie Lööf.");
+    assert!(diff(&a, &b).is_empty());
+}

@@ -119,11 +119,41 @@ fn removed(s: &Sentence) -> Finding {
     }
 }
 
+/// "Lööf", "Annie Lööf" and "Centerledaren Annie Lööf" are one speaker: compare surnames.
+fn same_speaker(a: Option<&str>, b: Option<&str>) -> bool {
+    let surname = |s: &str| s.rsplit(' ').next().unwrap_or(s).to_lowercase();
+    match (a, b) {
+        (Some(x), Some(y)) => surname(x) == surname(y),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// A reworded sentence: `None` when the rewording carries no information.
 fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
-    let verdict = compare(&o.tokens, &n.tokens);
+    let mut verdict = compare(&o.tokens, &n.tokens);
+    // The same quote by the same person, named more or less fully ("Lööf" → "Annie Lööf").
+    if let (Verdict::Changed, Some(a), Some(b)) = (verdict, &o.quote, &n.quote) {
+        if same_speaker(a.speaker.as_deref(), b.speaker.as_deref()) {
+            let without_speaker = |s: &Sentence, q: &crate::text::quotes::QuoteInfo| {
+                let name: Vec<String> = q
+                    .speaker
+                    .as_deref()
+                    .unwrap_or("")
+                    .split(' ')
+                    .map(str::to_lowercase)
+                    .collect();
+                s.tokens
+                    .iter()
+                    .filter(|t| !name.iter().any(|w| w == t.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            verdict = compare(&without_speaker(o, a), &without_speaker(n, b));
+        }
+    }
     let speaker_changed = match (&o.quote, &n.quote) {
-        (Some(a), Some(b)) => a.speaker != b.speaker,
+        (Some(a), Some(b)) => !same_speaker(a.speaker.as_deref(), b.speaker.as_deref()),
         _ => false,
     };
     // Only figures differ: number.changed, quote or not (DESIGN §3). Otherwise a quotation
@@ -136,11 +166,18 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (_, Some(_), Some(_)) => (Kind::QuoteChanged, "quote"),
         _ => (Kind::FactChanged, "sentence.changed"),
     };
+    // Additions fill only `after`, removals only `before` (DESIGN §3), even when the quote
+    // appeared in or left a sentence that was otherwise reworded.
+    let (text, before, after) = match kind {
+        Kind::QuoteAdded => (n.text.clone(), None, Some(n.text.clone())),
+        Kind::QuoteRemoved => (o.text.clone(), Some(o.text.clone()), None),
+        _ => (n.text.clone(), Some(o.text.clone()), Some(n.text.clone())),
+    };
     Some(Finding {
         kind,
-        text: n.text.clone(),
-        before: Some(o.text.clone()),
-        after: Some(n.text.clone()),
+        text,
+        before,
+        after,
         quote: quote_of(n).or_else(|| quote_of(o)),
         numbers: number_changes(Some(o), Some(n)),
         entities: entities(n),

@@ -229,7 +229,12 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 .next()
                 .is_none_or(|c| !is_word_char(c))
         });
-        if !starts_clean || !word_ends_clean {
+        // "COVID-19", "F-16", "MH17": part of a name, not a figure.
+        let glued_to_name = {
+            let mut before = text[..whole.start()].chars().rev();
+            before.next() == Some('-') && before.next().is_some_and(char::is_alphanumeric)
+        };
+        if !starts_clean || !word_ends_clean || glued_to_name {
             continue;
         }
         if inside_link_or_code(text, whole.start()) {
@@ -309,6 +314,7 @@ mod tests {
         assert_eq!(keys("$4bn"), vec!["$4000000000"]);
         assert_eq!(keys("at 18:05"), vec!["1805.001"]);
         assert_eq!(keys("twenty-five"), vec!["25"]);
+        assert_eq!(keys("COVID-19 cases rose to 40"), vec!["40"]);
     }
 
     #[test]

@@ -54,8 +54,11 @@ pub struct Document {
     pub paragraphs: Vec<(std::ops::Range<usize>, u64)>,
 }
 
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}\p{M}]+").expect("word pattern compiles"));
+/// A word, with apostrophes inside it ("driver’s", "don't"), which are dropped from the token
+/// so that "drivers" and "driver’s" compare equal.
+static WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{M}]+)*").expect("word pattern compiles")
+});
 
 /// The information tokens of a text: words lower-cased, figures by value.
 pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
@@ -76,7 +79,9 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
                 continue;
             }
         }
-        out.push(Token::Word(m.as_str().to_lowercase()));
+        out.push(Token::Word(
+            m.as_str().replace(['\'', '’'], "").to_lowercase(),
+        ));
     }
     out
 }

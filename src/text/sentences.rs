@@ -75,6 +75,22 @@ fn scan(p: &str, track_quotes: bool) -> Vec<std::ops::Range<usize>> {
             }
             let inside = track_quotes && (depth > 0 || swedish_open || straight_open);
             let at_end = j >= chars.len();
+            // Scraped text glues sentences ("Hansons.Huruvida"): a full stop between two
+            // lower-case letters and a capital ends a sentence even without a space.
+            let glued = c == '.'
+                && j == i + 1
+                && !at_end
+                && chars[j].1.is_uppercase()
+                && chars.get(j + 1).is_some_and(|(_, n)| n.is_lowercase())
+                && i >= 2
+                && chars[i - 1].1.is_lowercase()
+                && chars[i - 2].1.is_lowercase();
+            if glued && !inside {
+                out.push(start..chars[j].0);
+                start = chars[j].0;
+                i = j;
+                continue;
+            }
             let followed_by_space = !at_end && chars[j].1.is_whitespace();
             if !inside && (at_end || followed_by_space) {
                 let mut k = j;
@@ -174,6 +190,15 @@ mod tests {
             sents("“We are ready.” The convoys left."),
             vec!["“We are ready.”", "The convoys left."]
         );
+    }
+
+    #[test]
+    fn sentences_glued_by_a_scraper_are_split() {
+        assert_eq!(
+            sents("Det sa Hansons.Huruvida han blir kvar är oklart."),
+            vec!["Det sa Hansons.", "Huruvida han blir kvar är oklart."]
+        );
+        assert_eq!(sents("Visit gov.UK today."), vec!["Visit gov.UK today."]);
     }
 
     #[test]
