@@ -22,7 +22,7 @@ pub struct SpeakerContext {
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
     pub roles: Vec<(String, String)>,
     /// Surnames of people named so far, so a later bare surname counts as a person.
-    pub people: Vec<String>,
+    pub people: std::collections::HashSet<String>,
 }
 
 /// A span of quoted text: byte range of the inside, and the opening mark's byte offset.
@@ -404,7 +404,7 @@ fn name_ending_at(
         && names::is_capitalised(w)
         && !lexicon::NOT_NAMES.contains(w.to_lowercase().as_str())
     {
-        let known = ctx.people.iter().any(|p| p == w);
+        let known = ctx.people.contains(w);
         if known || !w.ends_with('s') {
             return Some(w.to_string());
         }
@@ -463,17 +463,14 @@ pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInf
         None
     };
     for run in names::name_runs(&ws) {
-        let known = ctx
-            .people
-            .iter()
-            .any(|p| *p == run.name || *p == run.surname());
+        let known = ctx.people.contains(&run.name) || ctx.people.contains(run.surname());
         if run.is_person() || known {
             ctx.last_person = Some(run.name.clone());
-            if !ctx.people.contains(&run.surname().to_string()) {
-                ctx.people.push(run.surname().to_string());
-            }
+            ctx.people.insert(run.surname().to_string());
             for t in &run.titles {
                 if !matches!(t.as_str(), "the" | "a" | "an") {
+                    // The latest holder of a role wins; keep one entry per role.
+                    ctx.roles.retain(|(role, _)| role != t);
                     ctx.roles.push((t.clone(), run.name.clone()));
                 }
             }
@@ -491,9 +488,7 @@ pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInf
                 if s.chars().next().is_some_and(char::is_uppercase) {
                     ctx.last_person = Some(s.clone());
                     let surname = s.rsplit(' ').next().unwrap_or(s).to_string();
-                    if !ctx.people.contains(&surname) {
-                        ctx.people.push(surname);
-                    }
+                    ctx.people.insert(surname);
                 }
             }
             ctx.since_quote = 0;
