@@ -41,10 +41,11 @@ def main():
         base = json.load(f)["results"]
     pairs_dir = os.path.join(root, "bench", "out", "pairs")
 
-    print("| pair | old → new bytes | engine median | difflib baseline median (runs) | baseline / engine | targets |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("| pair | old → new bytes | engine median | engine, cold (both analysed) | difflib baseline median (runs) | baseline / engine | targets |")
+    print("|---|---:|---:|---:|---:|---:|---|")
     for name in ORDER:
         eng = median(os.path.join(args.criterion, "engine", name, "new", "estimates.json"))
+        cold = median(os.path.join(args.criterion, "engine-cold", name, "new", "estimates.json"))
         b = base.get(name)
         size = ""
         p = os.path.join(pairs_dir, name + ".json")
@@ -56,10 +57,10 @@ def main():
         ratio = (b["median_s"] / eng) if (b and eng) else None
         checks = []
         if eng is not None:
-            checks.append("≤10 ms ✓" if eng <= 0.010 else "≤10 ms ✗")
+            checks.append("≤10 ms ✓" if max(eng, cold or 0) <= 0.010 else "≤10 ms ✗")
         if name.endswith("3.6k") and ratio is not None:
             checks.append("≥25× ✓" if ratio >= 25 else "≥25× ✗")
-        print(f"| {name} | {size} | {fmt(eng)} | {fmt(b['median_s'] if b else None)} ({b['runs'] if b else 0}) "
+        print(f"| {name} | {size} | {fmt(eng)} | {fmt(cold)} | {fmt(b['median_s'] if b else None)} ({b['runs'] if b else 0}) "
               f"| {f'{ratio:.1f}×' if ratio else '–'} | {', '.join(checks)} |")
 
     print("\n| pair | text model of both versions (`stages/…/build`) | alignment (`stages/…/align`) |")
