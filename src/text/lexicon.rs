@@ -190,6 +190,35 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "secondo",
 ]);
 
+/// News agencies and outlets: when they attribute a quote, they are the source, not the speaker.
+pub static NEWS_AGENCIES: WordSet = WordSet::new(&[
+    "afp",
+    "ap",
+    "reuters",
+    "tt",
+    "ntb",
+    "dpa",
+    "ritzau",
+    "bloomberg",
+    "bbc",
+    "cnn",
+    "efe",
+    "ansa",
+    "xinhua",
+    "tass",
+    "ria",
+    "interfax",
+    "al jazeera",
+    "the associated press",
+    "associated press",
+    "agence france-presse",
+    "svt",
+    "dn",
+    "svd",
+    "aftonbladet",
+    "expressen",
+]);
+
 /// Speech verbs whose object is the listener ("told reporters", "asked the minister").
 pub static LISTENER_VERBS: WordSet = WordSet::new(&[
     "told", "tells", "telling", "asked", "asks", "urged", "urges", "warned", "warns", "assured",

@@ -269,32 +269,21 @@ fn attributed_speaker(
             .min()
             .unwrap_or(usize::MAX)
     });
+    // A news agency reporting the quote ("…, skriver AFP", "…, Reuters said") is the source,
+    // not the speaker, when the sentence also names who spoke.
+    let mut agency: Option<String> = None;
     for (vi, vn) in verbs {
-        let verb = ws[vi..vi + vn]
-            .iter()
-            .map(|w| w.text.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let follows = lexicon::SPEAKER_FOLLOWS.contains(verb.as_str());
-        let after = vi + vn;
-        // "said Okafor", "säger hon", "according to the minister" — but after "told" or
-        // "asked" comes the listener, not the speaker.
-        let listener_follows = lexicon::LISTENER_VERBS.contains(verb.as_str());
-        // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
-        // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
-        let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
-        if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
-            if let Some(s) = speaker_starting_at(ws, &runs, after, ctx) {
-                return Some(s);
-            }
-        }
-        if follows {
+        let Some(s) = speaker_at_verb(ws, &runs, spans, vi, vn, ctx) else {
             continue;
-        }
-        // "Okafor said", "Okafor, the foreign minister, said", "she said"
-        if let Some(s) = speaker_ending_at(ws, &runs, vi, ctx) {
+        };
+        if lexicon::NEWS_AGENCIES.contains(s.to_lowercase().as_str()) {
+            agency.get_or_insert(s);
+        } else {
             return Some(s);
         }
+    }
+    if agency.is_some() {
+        return agency;
     }
     // "Okafor: “…”"
     let before_quote = frame[..quote_pos].trim_end();
@@ -306,6 +295,40 @@ fn attributed_speaker(
         }
     }
     None
+}
+
+/// The speaker attributed by the speech verb at `ws[vi..vi + vn]`, if any.
+fn speaker_at_verb(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    spans: &[Span],
+    vi: usize,
+    vn: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    let verb = ws[vi..vi + vn]
+        .iter()
+        .map(|w| w.text.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let follows = lexicon::SPEAKER_FOLLOWS.contains(verb.as_str());
+    let after = vi + vn;
+    // "said Okafor", "säger hon", "according to the minister" — but after "told" or
+    // "asked" comes the listener, not the speaker.
+    let listener_follows = lexicon::LISTENER_VERBS.contains(verb.as_str());
+    // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
+    // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
+    let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
+    if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
+        if let Some(s) = speaker_starting_at(ws, runs, after, ctx) {
+            return Some(s);
+        }
+    }
+    if follows {
+        return None;
+    }
+    // "Okafor said", "Okafor, the foreign minister, said", "she said"
+    speaker_ending_at(ws, runs, vi, ctx)
 }
 
 fn resolve_run(run: &NameRun, _ctx: &SpeakerContext) -> String {
