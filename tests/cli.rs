@@ -164,6 +164,17 @@ fn diff_prints_readable_changes_and_json_events() {
     assert_eq!(events[0]["kind"], "number.changed");
 }
 
+/// Replays the example with `--config cfg`, expects exit 2 and returns stderr.
+fn replay_example_exits_2(cfg: &Path) -> String {
+    let out = redline()
+        .args(["replay", "examples/harbour-city-talks.jsonl", "--config"])
+        .arg(cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn bad_usage_and_bad_config_exit_2_naming_the_problem() {
     let out = redline().args(["replay"]).output().unwrap();
@@ -172,13 +183,7 @@ fn bad_usage_and_bad_config_exit_2_naming_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = dir.path().join("redline.toml");
     std::fs::write(&cfg, "[alerts]\nthreshold = \"urgent\"\n").unwrap();
-    let out = redline()
-        .args(["replay", "examples/harbour-city-talks.jsonl", "--config"])
-        .arg(&cfg)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = replay_example_exits_2(&cfg);
     assert!(
         stderr.contains("redline.toml") && stderr.contains("alerts.threshold"),
         "{stderr}"
@@ -195,13 +200,7 @@ fn bad_usage_and_bad_config_exit_2_naming_the_problem() {
         format!("[rules]\nfile = {:?}\n", rules.display().to_string()),
     )
     .unwrap();
-    let out = redline()
-        .args(["replay", "examples/harbour-city-talks.jsonl", "--config"])
-        .arg(&cfg)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = replay_example_exits_2(&cfg);
     assert!(
         stderr.contains("rules.toml") && stderr.contains("\"broken\""),
         "{stderr}"

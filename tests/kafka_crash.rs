@@ -167,16 +167,23 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
     }
 }
 
-#[test]
-fn exactly_once_survives_repeated_sigkill() {
-    let o = crash_run("exactly_once", "20");
+/// Every event read must equal replay's event of the same id (a repeat is the same event, never
+/// a new one); returns how often each id was read and the number of repeats.
+fn count_against_replay(o: &Outcome) -> (BTreeMap<String, usize>, usize) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for e in &o.events {
         let id = e["event_id"].as_str().unwrap().to_string();
         assert_eq!(Some(e), o.expected.get(&id), "event {id} equals replay's");
         *seen.entry(id).or_default() += 1;
     }
-    let dups: usize = seen.values().map(|n| n - 1).sum();
+    let dups = seen.values().map(|n| n - 1).sum();
+    (seen, dups)
+}
+
+#[test]
+fn exactly_once_survives_repeated_sigkill() {
+    let o = crash_run("exactly_once", "20");
+    let (seen, dups) = count_against_replay(&o);
     println!(
         "crash[exactly_once]: inputs {}, expected events {}, read_committed events {}, distinct {}, duplicates {}, revisions {}",
         o.inputs,
@@ -205,14 +212,7 @@ fn exactly_once_survives_repeated_sigkill() {
 #[test]
 fn at_least_once_survives_repeated_sigkill_with_only_repeated_event_ids() {
     let o = crash_run("at_least_once", "200000");
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for e in &o.events {
-        let id = e["event_id"].as_str().unwrap().to_string();
-        // A duplicate is a repeat of the same event (same id, same content), never a new one.
-        assert_eq!(Some(e), o.expected.get(&id), "event {id} equals replay's");
-        *seen.entry(id).or_default() += 1;
-    }
-    let dups: usize = seen.values().map(|n| n - 1).sum();
+    let (seen, dups) = count_against_replay(&o);
     println!(
         "crash[at_least_once]: inputs {}, expected events {}, events read {}, distinct {}, repeated event_ids {}, revisions {}",
         o.inputs,
