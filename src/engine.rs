@@ -112,7 +112,7 @@ impl Engine {
         let whole = |p: &str| self.rules.is_whole_paragraph(p);
         let Some(prev) = prev else {
             // Analysed now so the second version's diff finds it ready.
-            let doc = Document::build_with(&headline, &paragraphs, &whole);
+            let doc = Document::build_with(&headline, &paragraphs, &whole, None);
             self.documents.put(content_hash.clone(), Arc::new(doc));
             let version = v.version.unwrap_or(1);
             let text = if headline.is_empty() {
@@ -183,9 +183,16 @@ impl Engine {
                 &prev.headline,
                 &prev.paragraphs,
                 &whole,
+                None,
             ))
         });
-        let new = Arc::new(Document::build_with(&headline, &paragraphs, &whole));
+        // Only what changed since the previous version is analysed anew.
+        let new = Arc::new(Document::build_with(
+            &headline,
+            &paragraphs,
+            &whole,
+            Some(&old),
+        ));
         self.documents.put(content_hash.clone(), Arc::clone(&new));
         let alignment = diff::align(&old, &new, self.limits.max_pair_comparisons);
         let (findings, sentence_diff) = detect::findings(&old, &new, &alignment);

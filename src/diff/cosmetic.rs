@@ -191,10 +191,7 @@ mod tests {
     use crate::text::sentence;
 
     fn verdict(a: &str, b: &str) -> Verdict {
-        compare(
-            &sentence(a, 0, 0, None).tokens,
-            &sentence(b, 0, 0, None).tokens,
-        )
+        compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
     }
 
     #[test]

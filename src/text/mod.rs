@@ -9,10 +9,11 @@ pub mod quotes;
 pub mod sentences;
 
 use figures::Figure;
-use quotes::{QuoteInfo, SpeakerContext};
+use quotes::{ContextUse, QuoteInfo, SpeakerContext};
 use regex::Regex;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 /// A token of a sentence's information: a lower-cased word, or a figure by its canonical key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,8 +30,10 @@ impl Token {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Sentence {
+/// The analysis of one sentence unit as written: the same text in the same speaker context
+/// always analyses the same, wherever it stands, so it is shared between versions.
+#[derive(Debug)]
+pub struct Unit {
     /// As written, whitespace cleaned.
     pub text: String,
     pub tokens: Vec<Token>,
@@ -39,9 +42,28 @@ pub struct Sentence {
     /// Hash of `tokens`: equal hashes mean the same words and figures (punctuation, case, quote
     /// style and spacing aside).
     pub key: u64,
+    /// Hash of `text`, to find this unit again in the next version.
+    text_hash: u64,
+    /// What the analysis asked of the speaker context and changed in it.
+    context: ContextUse,
+}
+
+/// A sentence unit at its place in a document.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    unit: Arc<Unit>,
     /// 0-based paragraph and sentence-within-paragraph.
     pub paragraph: usize,
     pub index: usize,
+}
+
+/// A sentence reads as its unit (`s.text`, `s.tokens`, …); the unit is shared, the place is
+/// the sentence's own.
+impl std::ops::Deref for Sentence {
+    type Target = Unit;
+    fn deref(&self) -> &Unit {
+        &self.unit
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,6 +74,24 @@ pub struct Document {
     /// For each paragraph, the range of its sentences in `sentences`, and the hash of its
     /// tokens.
     pub paragraphs: Vec<(std::ops::Range<usize>, u64)>,
+    /// Where each paragraph and unit of this version can be found by the hash of its text, so
+    /// the next version analyses only what changed.
+    index: ReuseIndex,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ReuseIndex {
+    /// Paragraph text hash → index in `paragraphs`.
+    paragraphs: FxHashMap<u64, usize>,
+    /// Unit text hash → index in `sentences`.
+    units: FxHashMap<u64, usize>,
+}
+
+/// A fast, non-cryptographic hash of a string: equality checks within one process only.
+pub fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
 }
 
 /// A word, with apostrophes inside it ("driver’s", "don't"), which are dropped from the token
@@ -87,54 +127,104 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
 }
 
 pub fn hash_tokens(tokens: &[Token]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = FxHasher::default();
     tokens.hash(&mut h);
     h.finish()
 }
 
-pub fn sentence(
-    text: &str,
-    paragraph: usize,
-    index: usize,
-    ctx: Option<&mut SpeakerContext>,
-) -> Sentence {
-    let text = normalise::clean_whitespace(text);
-    let figures = figures::figures(&text);
-    let tokens = tokenize(&text, &figures);
-    let quote = ctx.map(|ctx| {
-        let q = quotes::find_quote(&text, ctx);
-        quotes::observe(ctx, &text, q.as_ref());
-        q
-    });
+/// Analyse one sentence unit on its own (no speaker context: a headline, a test).
+pub fn sentence(text: &str, paragraph: usize, index: usize) -> Sentence {
     Sentence {
-        key: hash_tokens(&tokens),
-        text,
-        tokens,
-        figures,
-        quote: quote.flatten(),
+        unit: Arc::new(analyse(normalise::clean_whitespace(text), None)),
         paragraph,
         index,
     }
 }
 
+/// Analyse one whitespace-cleaned unit; with a context, resolve its quote's speaker and record
+/// how the context was used.
+fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
+    let figures = figures::figures(&text);
+    let tokens = tokenize(&text, &figures);
+    let (quote, context) = match ctx {
+        Some(ctx) => {
+            ctx.track();
+            let q = quotes::find_quote(&text, ctx);
+            quotes::observe(ctx, &text, q.as_ref());
+            (q, ctx.take_use())
+        }
+        None => (None, ContextUse::default()),
+    };
+    Unit {
+        key: hash_tokens(&tokens),
+        text_hash: hash_str(&text),
+        text,
+        tokens,
+        figures,
+        quote,
+        context,
+    }
+}
+
 impl Document {
     pub fn build(headline: &str, paragraphs: &[String]) -> Document {
-        Document::build_with(headline, paragraphs, &|_| false)
+        Document::build_with(headline, paragraphs, &|_| false, None)
     }
 
     /// `whole` marks paragraphs to keep as one unit (a correction note is one finding).
+    /// `previous`, an earlier version of the same story, lends the analysis of every paragraph
+    /// and unit that is unchanged and reads the same speaker context; the result is the same
+    /// as without it, only faster.
     pub fn build_with(
         headline: &str,
         paragraphs: &[String],
         whole: &dyn Fn(&str) -> bool,
+        previous: Option<&Document>,
     ) -> Document {
-        let headline = (!headline.trim().is_empty()).then(|| sentence(headline, 0, 0, None));
-        let mut ctx = SpeakerContext::default();
-        let mut sentences = Vec::new();
-        let mut paras = Vec::new();
+        let headline = (!headline.trim().is_empty()).then(|| {
+            match previous.and_then(|d| d.headline.as_ref()) {
+                Some(h) if h.text == normalise::clean_whitespace(headline) => h.clone(),
+                _ => sentence(headline, 0, 0),
+            }
+        });
+        let mut b = Builder {
+            previous,
+            ctx: SpeakerContext::default(),
+            doc: Document {
+                headline,
+                ..Document::default()
+            },
+        };
         for p in paragraphs {
-            let first = sentences.len();
-            let pi = paras.len();
+            b.paragraph(p, whole);
+        }
+        b.doc
+    }
+}
+
+/// Builds a document paragraph by paragraph, in order, carrying the speaker context.
+struct Builder<'a> {
+    previous: Option<&'a Document>,
+    ctx: SpeakerContext,
+    doc: Document,
+}
+
+impl Builder<'_> {
+    fn paragraph(&mut self, p: &str, whole: &dyn Fn(&str) -> bool) {
+        let pi = self.doc.paragraphs.len();
+        let first = self.doc.sentences.len();
+        let p_hash = hash_str(p);
+        let same = self.previous.and_then(|d| {
+            let &i = d.index.paragraphs.get(&p_hash)?;
+            Some(&d.paragraphs[i])
+        });
+        let mut all_reused = true;
+        if let (Some(d), Some((range, _))) = (self.previous, same) {
+            for s in &d.sentences[range.clone()] {
+                all_reused &= self.push_unit(pi, Arc::clone(&s.unit));
+            }
+        } else {
+            all_reused = false;
             let ranges = if whole(p) {
                 std::iter::once(0..p.len()).collect()
             } else {
@@ -145,26 +235,70 @@ impl Document {
                 if !s.chars().any(char::is_alphanumeric) {
                     continue;
                 }
-                let idx = sentences.len() - first;
-                sentences.push(sentence(s, pi, idx, Some(&mut ctx)));
+                let text = normalise::clean_whitespace(s);
+                let known = self.previous.and_then(|d| {
+                    let &i = d.index.units.get(&hash_str(&text))?;
+                    Some(&d.sentences[i].unit).filter(|u| u.text == text)
+                });
+                match known {
+                    Some(u) => {
+                        self.push_unit(pi, Arc::clone(u));
+                    }
+                    None => self.push_new(pi, text),
+                }
             }
-            if sentences.len() > first {
-                // Keyed on the paragraph's tokens, not its sentences, so re-punctuating a
-                // paragraph into more or fewer sentences leaves it equal.
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                for s in &sentences[first..] {
+        }
+        let sentences = &self.doc.sentences[first..];
+        if sentences.is_empty() {
+            return;
+        }
+        let key = match same {
+            Some((_, key)) if all_reused => *key,
+            // Keyed on the paragraph's tokens, not its sentences, so re-punctuating a
+            // paragraph into more or fewer sentences leaves it equal.
+            _ => {
+                let mut h = FxHasher::default();
+                for s in sentences {
                     for t in &s.tokens {
                         t.hash(&mut h);
                     }
                 }
-                paras.push((first..sentences.len(), h.finish()));
+                h.finish()
             }
+        };
+        self.doc.index.paragraphs.insert(p_hash, pi);
+        self.doc
+            .paragraphs
+            .push((first..self.doc.sentences.len(), key));
+    }
+
+    /// Place an analysed unit if the speaker context reads the same for it here; else analyse
+    /// its text again. Returns whether it was reused.
+    fn push_unit(&mut self, paragraph: usize, unit: Arc<Unit>) -> bool {
+        if self.ctx.replay(&unit.context) {
+            self.place(paragraph, unit);
+            true
+        } else {
+            self.push_new(paragraph, unit.text.clone());
+            false
         }
-        Document {
-            headline,
-            sentences,
-            paragraphs: paras,
-        }
+    }
+
+    fn push_new(&mut self, paragraph: usize, text: String) {
+        let unit = Arc::new(analyse(text, Some(&mut self.ctx)));
+        self.place(paragraph, unit);
+    }
+
+    fn place(&mut self, paragraph: usize, unit: Arc<Unit>) {
+        // Paragraphs are recorded when complete: the last one recorded ends where this starts.
+        let paragraph_start = self.doc.paragraphs.last().map_or(0, |(r, _)| r.end);
+        let at = self.doc.sentences.len();
+        self.doc.index.units.insert(unit.text_hash, at);
+        self.doc.sentences.push(Sentence {
+            unit,
+            paragraph,
+            index: at - paragraph_start,
+        });
     }
 }
 
@@ -174,21 +308,16 @@ mod tests {
 
     #[test]
     fn key_ignores_punctuation_case_and_quote_style() {
-        let a = sentence("“It’s done,” Okafor said.", 0, 0, None);
-        let b = sentence("\"It's done\" okafor said", 0, 0, None);
+        let a = sentence("“It’s done,” Okafor said.", 0, 0);
+        let b = sentence("\"It's done\" okafor said", 0, 0);
         assert_eq!(a.key, b.key);
-        let c = sentence("“It’s not done,” Okafor said.", 0, 0, None);
+        let c = sentence("“It’s not done,” Okafor said.", 0, 0);
         assert_ne!(a.key, c.key);
     }
 
     #[test]
     fn figures_become_single_tokens() {
-        let s = sentence(
-            "Aid worth €3.1 million arrived for 2,400 people.",
-            0,
-            0,
-            None,
-        );
+        let s = sentence("Aid worth €3.1 million arrived for 2,400 people.", 0, 0);
         assert_eq!(
             s.tokens,
             vec![

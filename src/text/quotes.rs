@@ -13,16 +13,155 @@ pub struct QuoteInfo {
 }
 
 /// What earlier sentences tell about who is speaking; updated in document order.
+///
+/// Every question asked of it and every update made to it can be logged per sentence unit
+/// ([`SpeakerContext::track`]): a unit whose questions get the same answers in a new version
+/// analyses the same, so its analysis is reused instead of redone ([`ContextUse`]).
 #[derive(Debug, Clone, Default)]
 pub struct SpeakerContext {
-    pub last_person: Option<String>,
-    pub last_speaker: Option<String>,
+    last_person: Option<String>,
+    last_speaker: Option<String>,
     /// Units since the last quotation (a bare quote right after one continues it).
-    pub since_quote: usize,
+    since_quote: usize,
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
-    pub roles: Vec<(String, String)>,
+    roles: Vec<(String, String)>,
     /// Surnames of people named so far, so a later bare surname counts as a person.
-    pub people: std::collections::HashSet<String>,
+    people: std::collections::HashSet<String>,
+    log: std::cell::RefCell<Option<ContextUse>>,
+}
+
+/// A question a sentence unit asked of the context, with the answer it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Read {
+    SinceQuoteAtMost(usize, bool),
+    LastPerson(Option<String>),
+    LastSpeaker(Option<String>),
+    Knows(String, bool),
+    RoleHolder(String, Option<String>),
+}
+
+/// An update a sentence unit made to the context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Write {
+    LastPerson(String),
+    Person(String),
+    Role(String, String),
+    LastSpeaker(String),
+    Quoted,
+    NotQuoted,
+}
+
+/// How one sentence unit used the context: what it asked, in order, and what it changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextUse {
+    reads: Vec<Read>,
+    writes: Vec<Write>,
+}
+
+impl SpeakerContext {
+    /// Start logging the use of the context by one sentence unit.
+    pub fn track(&mut self) {
+        *self.log.get_mut() = Some(ContextUse::default());
+    }
+
+    /// Stop logging; what the unit asked and changed since [`SpeakerContext::track`].
+    pub fn take_use(&mut self) -> ContextUse {
+        self.log.get_mut().take().unwrap_or_default()
+    }
+
+    /// Replay a unit analysed elsewhere: if every question it asked gets the same answer
+    /// here, its analysis holds here too, and its updates are applied. Otherwise nothing
+    /// changes and `false` is returned.
+    pub fn replay(&mut self, used: &ContextUse) -> bool {
+        if !used.reads.iter().all(|r| self.holds(r)) {
+            return false;
+        }
+        for w in &used.writes {
+            self.apply(w);
+        }
+        true
+    }
+
+    /// Does the context still give the answer recorded in `r`?
+    fn holds(&self, r: &Read) -> bool {
+        match r {
+            Read::SinceQuoteAtMost(n, answer) => (self.since_quote <= *n) == *answer,
+            Read::LastPerson(p) => self.last_person == *p,
+            Read::LastSpeaker(s) => self.last_speaker == *s,
+            Read::Knows(w, answer) => self.people.contains(w) == *answer,
+            Read::RoleHolder(role, p) => self.holder(role) == p.as_ref(),
+        }
+    }
+
+    fn holder(&self, role: &str) -> Option<&String> {
+        self.roles
+            .iter()
+            .rev()
+            .find(|(r, _)| r == role)
+            .map(|(_, p)| p)
+    }
+
+    /// Log a question and its answer (when a unit is being tracked).
+    fn log_read(&self, r: Read) {
+        if let Some(log) = self.log.borrow_mut().as_mut() {
+            log.reads.push(r);
+        }
+    }
+
+    fn since_quote_at_most(&self, n: usize) -> bool {
+        let answer = self.since_quote <= n;
+        self.log_read(Read::SinceQuoteAtMost(n, answer));
+        answer
+    }
+
+    /// The last person named, else the last speaker: who "she" or "he" is.
+    fn pronoun_referent(&self) -> Option<String> {
+        let person = self.last_person.clone();
+        self.log_read(Read::LastPerson(person.clone()));
+        person.or_else(|| self.last_speaker())
+    }
+
+    fn last_speaker(&self) -> Option<String> {
+        let speaker = self.last_speaker.clone();
+        self.log_read(Read::LastSpeaker(speaker.clone()));
+        speaker
+    }
+
+    fn knows(&self, surname: &str) -> bool {
+        let known = self.people.contains(surname);
+        self.log_read(Read::Knows(surname.to_string(), known));
+        known
+    }
+
+    fn role_holder(&self, role: &str) -> Option<String> {
+        let holder = self.holder(role).cloned();
+        self.log_read(Read::RoleHolder(role.to_string(), holder.clone()));
+        holder
+    }
+
+    fn write(&mut self, w: Write) {
+        self.apply(&w);
+        if let Some(log) = self.log.get_mut().as_mut() {
+            log.writes.push(w);
+        }
+    }
+
+    fn apply(&mut self, w: &Write) {
+        match w {
+            Write::LastPerson(p) => self.last_person = Some(p.clone()),
+            Write::Person(surname) => {
+                self.people.insert(surname.clone());
+            }
+            Write::Role(role, person) => {
+                // The latest holder of a role wins; keep one entry per role.
+                self.roles.retain(|(r, _)| r != role);
+                self.roles.push((role.clone(), person.clone()));
+            }
+            Write::LastSpeaker(s) => self.last_speaker = Some(s.clone()),
+            Write::Quoted => self.since_quote = 0,
+            Write::NotQuoted => self.since_quote += 1,
+        }
+    }
 }
 
 /// A span of quoted text: byte range of the inside, and the opening mark's byte offset.
@@ -225,8 +364,8 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         .join(" … ");
     let speaker = speaker.or_else(|| {
         // A bare quotation right after another (or after "X said:") continues that speaker.
-        (!attributed && ctx.since_quote <= 2)
-            .then(|| ctx.last_speaker.clone())
+        (!attributed && ctx.since_quote_at_most(2))
+            .then(|| ctx.last_speaker())
             .flatten()
     });
     // Quoted speech needs a speaker; a short quoted phrase nobody said is a title or a
@@ -343,7 +482,7 @@ fn speaker_starting_at(
 ) -> Option<String> {
     let w = ws.get(i)?;
     if is_pronoun(w.text) {
-        return ctx.last_person.clone().or_else(|| ctx.last_speaker.clone());
+        return ctx.pronoun_referent();
     }
     if let Some(run) = runs.iter().find(|r| r.start == i) {
         return Some(resolve_run(run, ctx));
@@ -381,7 +520,7 @@ fn speaker_ending_at(
     }
     let prev = &ws[verb - 1];
     if is_pronoun(prev.text) {
-        return ctx.last_person.clone().or_else(|| ctx.last_speaker.clone());
+        return ctx.pronoun_referent();
     }
     if let Some(name) = name_ending_at(ws, runs, verb, ctx) {
         return Some(name);
@@ -427,7 +566,7 @@ fn name_ending_at(
         && names::is_capitalised(w)
         && !lexicon::NOT_NAMES.contains(w.to_lowercase().as_str())
     {
-        let known = ctx.people.contains(w);
+        let known = ctx.knows(w);
         if known || !w.ends_with('s') {
             return Some(w.to_string());
         }
@@ -454,8 +593,8 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
         return None;
     }
     if lexicon::TITLES.contains(head.as_str()) {
-        if let Some((_, person)) = ctx.roles.iter().rev().find(|(role, _)| *role == head) {
-            return Some(person.clone());
+        if let Some(person) = ctx.role_holder(&head) {
+            return Some(person);
         }
         return Some(words.join(" "));
     }
@@ -486,37 +625,35 @@ pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInf
         None
     };
     for run in names::name_runs(&ws) {
-        let known = ctx.people.contains(&run.name) || ctx.people.contains(run.surname());
+        let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
-            ctx.last_person = Some(run.name.clone());
-            ctx.people.insert(run.surname().to_string());
+            ctx.write(Write::LastPerson(run.name.clone()));
+            ctx.write(Write::Person(run.surname().to_string()));
             for t in &run.titles {
                 if !matches!(t.as_str(), "the" | "a" | "an") {
-                    // The latest holder of a role wins; keep one entry per role.
-                    ctx.roles.retain(|(role, _)| role != t);
-                    ctx.roles.push((t.clone(), run.name.clone()));
+                    ctx.write(Write::Role(t.clone(), run.name.clone()));
                 }
             }
         }
     }
     if let Some(s) = introducer {
-        ctx.last_speaker = Some(s);
-        ctx.since_quote = 0;
+        ctx.write(Write::LastSpeaker(s));
+        ctx.write(Write::Quoted);
         return;
     }
     match quote {
         Some(q) => {
             if let Some(s) = &q.speaker {
-                ctx.last_speaker = Some(s.clone());
+                ctx.write(Write::LastSpeaker(s.clone()));
                 if s.chars().next().is_some_and(char::is_uppercase) {
-                    ctx.last_person = Some(s.clone());
+                    ctx.write(Write::LastPerson(s.clone()));
                     let surname = s.rsplit(' ').next().unwrap_or(s).to_string();
-                    ctx.people.insert(surname);
+                    ctx.write(Write::Person(surname));
                 }
             }
-            ctx.since_quote = 0;
+            ctx.write(Write::Quoted);
         }
-        None => ctx.since_quote += 1,
+        None => ctx.write(Write::NotQuoted),
     }
 }
 
