@@ -21,13 +21,14 @@ pub struct Engine {
     documents: DocumentCache,
 }
 
-/// Analysed versions by content hash. The previous version of a story was analysed when it
-/// arrived, so its next diff need not analyse it again. Analysis is deterministic, so the cache
-/// changes only speed, never results.
+/// The analysis of the last version of each story, with that version's content hash. The
+/// next version of a story is analysed from it (only what changed is analysed anew), so the
+/// previous version is never analysed twice. Analysis is deterministic, so the cache changes
+/// only speed, never results.
 #[derive(Debug, Default)]
-struct DocumentCache(Mutex<HashMap<String, Arc<Document>>>);
+struct DocumentCache(Mutex<HashMap<String, (String, Arc<Document>)>>);
 
-/// Bound on cached analyses (a few KB each for typical stories); the cache is emptied when full.
+/// Bound on cached analyses (stories); the cache is emptied when full.
 const DOCUMENT_CACHE_ENTRIES: usize = 4096;
 
 impl Clone for DocumentCache {
@@ -37,16 +38,18 @@ impl Clone for DocumentCache {
 }
 
 impl DocumentCache {
-    fn take(&self, key: &str) -> Option<Arc<Document>> {
-        self.0.lock().ok()?.remove(key)
+    /// The story's cached analysis, if it is of the version with this content hash.
+    fn take(&self, story: &str, content_hash: &str) -> Option<Arc<Document>> {
+        let (hash, doc) = self.0.lock().ok()?.remove(story)?;
+        (hash == content_hash).then_some(doc)
     }
 
-    fn put(&self, key: String, doc: Arc<Document>) {
+    fn put(&self, story: &str, content_hash: String, doc: Arc<Document>) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() >= DOCUMENT_CACHE_ENTRIES {
                 map.clear();
             }
-            map.insert(key, doc);
+            map.insert(story.to_string(), (content_hash, doc));
         }
     }
 }
@@ -113,7 +116,8 @@ impl Engine {
         let Some(prev) = prev else {
             // Analysed now so the second version's diff finds it ready.
             let doc = Document::build_with(&headline, &paragraphs, &whole, None);
-            self.documents.put(content_hash.clone(), Arc::new(doc));
+            self.documents
+                .put(&v.story_id, content_hash.clone(), Arc::new(doc));
             let version = v.version.unwrap_or(1);
             let text = if headline.is_empty() {
                 paragraphs.first().cloned().unwrap_or_default()
@@ -178,14 +182,17 @@ impl Engine {
         }
 
         let version = v.version.unwrap_or(prev.version + 1);
-        let old = self.documents.take(&prev.content_hash).unwrap_or_else(|| {
-            Arc::new(Document::build_with(
-                &prev.headline,
-                &prev.paragraphs,
-                &whole,
-                None,
-            ))
-        });
+        let old = self
+            .documents
+            .take(&v.story_id, &prev.content_hash)
+            .unwrap_or_else(|| {
+                Arc::new(Document::build_with(
+                    &prev.headline,
+                    &prev.paragraphs,
+                    &whole,
+                    None,
+                ))
+            });
         // Only what changed since the previous version is analysed anew.
         let new = Arc::new(Document::build_with(
             &headline,
@@ -193,7 +200,8 @@ impl Engine {
             &whole,
             Some(&old),
         ));
-        self.documents.put(content_hash.clone(), Arc::clone(&new));
+        self.documents
+            .put(&v.story_id, content_hash.clone(), Arc::clone(&new));
         let alignment = diff::align(&old, &new, self.limits.max_pair_comparisons);
         let (findings, sentence_diff) = detect::findings(&old, &new, &alignment);
         let status = if !findings.is_empty() {

@@ -136,3 +136,16 @@ fn severity_follows_the_documented_defaults() {
         vec!["statement"]
     );
 }
+
+/// Rules match on text folded to ASCII for speed; the folding must keep letters distinct and
+/// words whole, so the matches are those of the rules as written.
+#[test]
+fn swedish_letters_stay_distinct_and_invisible_hyphens_do_not_split_words() {
+    // "uppköp*" (buyout) must not match "uppkopplad" (connected).
+    assert!(!cats("Babyn var uppkopplad till en maskin.").contains(&"business".to_string()));
+    assert!(cats("Uppköpet av bolaget är klart.").contains(&"business".to_string()));
+    // A soft hyphen (U+00AD) is invisible: "val\u{ad}rörelsen" is "valrörelsen".
+    assert!(cats("Striden sparas till val\u{ad}rörelsen.").contains(&"election".to_string()));
+    // Upper-case non-ASCII letters match their lower-case pattern.
+    assert!(cats("UPPKÖPET AV BOLAGET ÄR KLART.").contains(&"business".to_string()));
+}

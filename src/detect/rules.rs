@@ -4,7 +4,9 @@
 //! the file, the rule and the reason.
 
 use crate::model::{Kind, Severity};
+use crate::text::normalise::ascii_fold;
 use crate::UsageError;
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -69,18 +71,23 @@ pub struct Category {
     pub name: String,
     pub cameo: Option<String>,
     pub severity: Severity,
-    matchers: Vec<Regex>,
+    /// Has entries in `Rules::words`.
+    has_words: bool,
+    patterns: Vec<Regex>,
     vetoes: Vec<Regex>,
     /// Empty: every kind.
     kinds: Vec<Kind>,
 }
 
 impl Category {
-    fn applies(&self, kind: Kind, text: &str) -> bool {
+    /// `text` is ASCII-folded; `word_hit`: one of the category's words is in it.
+    fn applies(&self, kind: Kind, text: &str, word_hit: bool) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
             return false;
         }
-        let hit = self.matchers.is_empty() || self.matchers.iter().any(|m| m.is_match(text));
+        let hit = (!self.has_words && self.patterns.is_empty())
+            || word_hit
+            || self.patterns.iter().any(|m| m.is_match(text));
         hit && !self.vetoes.iter().any(|v| v.is_match(text))
     }
 }
@@ -90,6 +97,9 @@ pub struct Rules {
     pub default_severity: Severity,
     pub kind_severity: BTreeMap<Kind, Severity>,
     pub categories: Vec<Category>,
+    /// Every category's `words`, found in one pass over the text by `word_search`.
+    words: Vec<Word>,
+    word_search: AhoCorasick,
     /// Whole paragraphs that are page furniture, not story ("Texten uppdateras", share links).
     pub ignore_paragraphs: Vec<Regex>,
     /// Paragraphs that are one finding however many sentences they have (correction notes).
@@ -168,6 +178,7 @@ impl Rules {
             .collect::<Result<Vec<_>, _>>()?;
 
         let mut categories = Vec::new();
+        let mut words = Vec::new();
         for (i, c) in file.categories.iter().enumerate() {
             let at = format!("rules file {origin}: category #{} ({:?})", i + 1, c.name);
             if c.name.trim().is_empty() {
@@ -185,14 +196,16 @@ impl Rules {
                 Some(s) => sev(s, &format!("category {:?}", c.name))?,
                 None => default_severity,
             };
-            let mut matchers = Vec::new();
-            if !c.words.is_empty() {
-                matchers.push(
-                    words_regex(&c.words).map_err(|e| UsageError(format!("{at}: `words`: {e}")))?,
-                );
+            for w in &c.words {
+                let word = Word::parse(w, categories.len());
+                if word.text.is_empty() {
+                    return Err(UsageError(format!("{at}: `words`: {w:?} has no letters")));
+                }
+                words.push(word);
             }
+            let mut patterns = Vec::new();
             for (j, p) in c.patterns.iter().enumerate() {
-                matchers.push(
+                patterns.push(
                     compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?,
                 );
             }
@@ -225,15 +238,23 @@ impl Rules {
                 name: c.name.clone(),
                 cameo: c.cameo.clone(),
                 severity,
-                matchers,
+                has_words: !c.words.is_empty(),
+                patterns,
                 vetoes,
                 kinds,
             });
         }
+        let word_search = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(words.iter().map(|w| &w.text))
+            .map_err(|e| UsageError(format!("rules file {origin}: `words`: {e}")))?;
         Ok(Rules {
             default_severity,
             kind_severity,
             categories,
+            words,
+            word_search,
             ignore_paragraphs,
             whole_paragraphs,
         })
@@ -245,10 +266,18 @@ impl Rules {
             .kind_severity
             .get(&kind)
             .unwrap_or(&self.default_severity);
+        let text = ascii_fold(text);
+        let mut word_hit = vec![false; self.categories.len()];
+        for m in self.word_search.find_overlapping_iter(text.as_ref()) {
+            let w = &self.words[m.pattern().as_usize()];
+            if w.stands_alone(&text, m.start(), m.end()) {
+                word_hit[w.category] = true;
+            }
+        }
         let mut categories = Vec::new();
         let mut cameo = Vec::new();
-        for c in &self.categories {
-            if c.applies(kind, text) {
+        for (c, &word_hit) in self.categories.iter().zip(&word_hit) {
+            if c.applies(kind, &text, word_hit) {
                 categories.push(c.name.clone());
                 if let Some(code) = &c.cameo {
                     cameo.push(code.clone());
@@ -264,44 +293,62 @@ impl Rules {
     }
 
     pub fn is_ignored_paragraph(&self, paragraph: &str) -> bool {
-        self.ignore_paragraphs.iter().any(|r| r.is_match(paragraph))
+        let paragraph = ascii_fold(paragraph);
+        self.ignore_paragraphs
+            .iter()
+            .any(|r| r.is_match(&paragraph))
     }
 
     pub fn is_whole_paragraph(&self, paragraph: &str) -> bool {
-        self.whole_paragraphs.iter().any(|r| r.is_match(paragraph))
+        let paragraph = ascii_fold(paragraph);
+        self.whole_paragraphs.iter().any(|r| r.is_match(&paragraph))
     }
 }
 
+/// Patterns are compiled folded to ASCII and matched against text folded the same way
+/// ([`ascii_fold`]), which keeps every match on the regex engine's fast path.
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&ascii_fold(pattern))
         .case_insensitive(true)
         .size_limit(1 << 22)
         .build()
 }
 
-/// Whole words, case-insensitive; a trailing `*` matches any ending ("negotiat*").
-fn words_regex(words: &[String]) -> Result<Regex, regex::Error> {
-    let alternatives: Vec<String> = words
-        .iter()
-        .map(|w| {
-            let (stem, prefix) = match w.strip_suffix('*') {
-                Some(s) => (s, true),
-                None => (w.as_str(), false),
-            };
-            let escaped = regex::escape(stem.trim())
-                .replace("\\ ", "\\s+")
-                .replace(' ', "\\s+");
-            if prefix {
-                format!("{escaped}[\\p{{L}}\\p{{N}}-]*")
-            } else {
-                escaped
-            }
-        })
-        .collect();
-    compile(&format!(
-        r"(?:^|[^\p{{L}}\p{{N}}])(?:{})(?:$|[^\p{{L}}\p{{N}}])",
-        alternatives.join("|")
-    ))
+/// One of a category's `words`: whole words, case-insensitive; a trailing `*` matches any
+/// ending ("negotiat*"); spaces match any whitespace (text is matched whitespace-collapsed).
+#[derive(Debug, Clone)]
+struct Word {
+    /// ASCII-folded like the text it is found in, spaces collapsed.
+    text: String,
+    prefix: bool,
+    category: usize,
+}
+
+impl Word {
+    fn parse(w: &str, category: usize) -> Word {
+        let (stem, prefix) = match w.trim().strip_suffix('*') {
+            Some(s) => (s, true),
+            None => (w.trim(), false),
+        };
+        let text = ascii_fold(stem)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Word {
+            text,
+            prefix,
+            category,
+        }
+    }
+
+    /// Is the match at `start..end` of the (folded) text a whole word, or a word's start for
+    /// a prefix?
+    fn stands_alone(&self, text: &str, start: usize, end: usize) -> bool {
+        let letter = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+        let bytes = text.as_bytes();
+        let before = start.checked_sub(1).and_then(|i| bytes.get(i));
+        !letter(before) && (self.prefix || !letter(bytes.get(end)))
+    }
 }
 
 #[cfg(test)]
