@@ -39,9 +39,10 @@ impl Clone for DocumentCache {
 
 impl DocumentCache {
     /// The story's cached analysis, if it is of the version with this content hash.
-    fn take(&self, story: &str, content_hash: &str) -> Option<Arc<Document>> {
-        let (hash, doc) = self.0.lock().ok()?.remove(story)?;
-        (hash == content_hash).then_some(doc)
+    fn get(&self, story: &str, content_hash: &str) -> Option<Arc<Document>> {
+        let map = self.0.lock().ok()?;
+        let (hash, doc) = map.get(story)?;
+        (hash == content_hash).then(|| Arc::clone(doc))
     }
 
     fn put(&self, story: &str, content_hash: String, doc: Arc<Document>) {
@@ -88,6 +89,12 @@ impl Engine {
 
     /// Headline and body paragraphs of a version, page furniture dropped.
     pub fn text_of(&self, v: &StoryVersion) -> (String, Vec<String>) {
+        self.text_after(v, None)
+    }
+
+    /// [`Engine::text_of`], knowing the analysis of the story's previous version: a paragraph
+    /// it kept is not page furniture now either.
+    fn text_after(&self, v: &StoryVersion, previous: Option<&Document>) -> (String, Vec<String>) {
         let headline = normalise::clean_whitespace(v.headline.as_deref().unwrap_or(""));
         let paragraphs = match (&v.body, &v.body_html) {
             (Some(b), _) if !b.trim().is_empty() => normalise::paragraphs(b),
@@ -96,7 +103,9 @@ impl Engine {
         };
         let paragraphs = paragraphs
             .into_iter()
-            .filter(|p| !self.rules.is_ignored_paragraph(p))
+            .filter(|p| {
+                previous.is_some_and(|d| d.has_paragraph(p)) || !self.rules.is_ignored_paragraph(p)
+            })
             .collect();
         (headline, paragraphs)
     }
@@ -109,7 +118,8 @@ impl Engine {
         origin: &Origin,
         now: &str,
     ) -> Outcome {
-        let (headline, paragraphs) = self.text_of(v);
+        let cached = prev.and_then(|p| self.documents.get(&v.story_id, &p.content_hash));
+        let (headline, paragraphs) = self.text_after(v, cached.as_deref());
         let content_hash = content_hash(&headline, &paragraphs);
 
         let whole = |p: &str| self.rules.is_whole_paragraph(p);
@@ -182,17 +192,14 @@ impl Engine {
         }
 
         let version = v.version.unwrap_or(prev.version + 1);
-        let old = self
-            .documents
-            .take(&v.story_id, &prev.content_hash)
-            .unwrap_or_else(|| {
-                Arc::new(Document::build_with(
-                    &prev.headline,
-                    &prev.paragraphs,
-                    &whole,
-                    None,
-                ))
-            });
+        let old = cached.unwrap_or_else(|| {
+            Arc::new(Document::build_with(
+                &prev.headline,
+                &prev.paragraphs,
+                &whole,
+                None,
+            ))
+        });
         // Only what changed since the previous version is analysed anew.
         let new = Arc::new(Document::build_with(
             &headline,

@@ -73,7 +73,8 @@ pub struct Category {
     pub severity: Severity,
     /// Has entries in `Rules::words`.
     has_words: bool,
-    patterns: Vec<Regex>,
+    /// Its `patterns` as one alternation (one scan of the text, not one per pattern).
+    patterns: Option<Regex>,
     vetoes: Vec<Regex>,
     /// Empty: every kind.
     kinds: Vec<Kind>,
@@ -85,9 +86,11 @@ impl Category {
         if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
             return false;
         }
-        let hit = (!self.has_words && self.patterns.is_empty())
-            || word_hit
-            || self.patterns.iter().any(|m| m.is_match(text));
+        let hit = match &self.patterns {
+            _ if word_hit => true,
+            Some(p) => p.is_match(text),
+            None => !self.has_words,
+        };
         hit && !self.vetoes.iter().any(|v| v.is_match(text))
     }
 }
@@ -203,12 +206,16 @@ impl Rules {
                 }
                 words.push(word);
             }
-            let mut patterns = Vec::new();
             for (j, p) in c.patterns.iter().enumerate() {
-                patterns.push(
-                    compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?,
-                );
+                compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?;
             }
+            let patterns = (!c.patterns.is_empty())
+                .then(|| {
+                    let any: Vec<String> = c.patterns.iter().map(|p| format!("(?:{p})")).collect();
+                    compile(&any.join("|"))
+                })
+                .transpose()
+                .map_err(|e| UsageError(format!("{at}: `patterns` together: {e}")))?;
             let vetoes = c
                 .exclude
                 .iter()

@@ -202,6 +202,13 @@ impl Document {
     }
 }
 
+impl Document {
+    /// Is a paragraph with this text in the document (by hash)?
+    pub fn has_paragraph(&self, text: &str) -> bool {
+        self.index.paragraphs.contains_key(&hash_str(text))
+    }
+}
+
 /// Builds a document paragraph by paragraph, in order, carrying the speaker context.
 struct Builder<'a> {
     previous: Option<&'a Document>,

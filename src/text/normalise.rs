@@ -46,6 +46,10 @@ pub fn ascii_fold(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len() + text.len() / 2);
     for c in text.chars() {
+        if c.is_ascii() {
+            out.push(if c.is_ascii_whitespace() { ' ' } else { c });
+            continue;
+        }
         match fold_char(c) {
             None => {}
             Some(f) if f.is_ascii() => out.push(f),
@@ -62,28 +66,50 @@ pub fn ascii_fold(text: &str) -> std::borrow::Cow<'_, str> {
 fn encode_letter(c: char, out: &mut String) {
     let lower = c.to_lowercase().next().unwrap_or(c);
     out.push_str("zq");
-    let hex = format!("{:x}", lower as u32);
-    out.extend(hex.bytes().map(|d| {
-        let v = (d as char).to_digit(16).unwrap_or(0) as u8;
-        (b'a' + v) as char
-    }));
+    let code = lower as u32;
+    let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+    for i in (0..digits).rev() {
+        out.push((b'a' + ((code >> (4 * i)) & 0xf) as u8) as char);
+    }
     out.push('q');
 }
 
 /// Collapse runs of whitespace (including NBSP) into one space and trim; keeps every other
 /// character as written. Used on text we show back to people.
 pub fn clean_whitespace(text: &str) -> String {
+    if is_clean(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}')
-        .filter(|w| !w.is_empty())
-    {
+    push_words(&mut out, text);
+    out
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
+}
+
+/// Already single-spaced and trimmed (most text is: a quick check saves a copy).
+fn is_clean(text: &str) -> bool {
+    let mut prev_space = true;
+    for c in text.chars() {
+        let space = c == ' ';
+        if (space && prev_space) || (!space && is_space(c)) {
+            return false;
+        }
+        prev_space = space;
+    }
+    !prev_space || text.is_empty()
+}
+
+/// Append the words of `text` to `out`, single-spaced.
+fn push_words(out: &mut String, text: &str) {
+    for word in text.split(is_space).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
 }
 
 /// Split a body into paragraphs at blank lines; lines inside a paragraph are joined.
@@ -92,17 +118,15 @@ pub fn paragraphs(body: &str) -> Vec<String> {
     let mut current = String::new();
     for line in body.lines() {
         if line.trim().is_empty() {
-            if !current.trim().is_empty() {
-                out.push(clean_whitespace(&current));
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
             }
-            current.clear();
         } else {
-            current.push(' ');
-            current.push_str(line);
+            push_words(&mut current, line);
         }
     }
-    if !current.trim().is_empty() {
-        out.push(clean_whitespace(&current));
+    if !current.is_empty() {
+        out.push(current);
     }
     out
 }
@@ -203,6 +227,20 @@ pub fn html_paragraphs(html: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_fold_keeps_letters_distinct_and_words_whole() {
+        assert_eq!(ascii_fold("plain text"), "plain text");
+        assert_eq!(ascii_fold("köp"), "kzqpgqp");
+        assert_eq!(ascii_fold("KÖP"), "KzqpgqP");
+        assert_ne!(ascii_fold("köp"), ascii_fold("kop"));
+        assert_eq!(
+            ascii_fold("val\u{ad}rörelsen\u{a0}–\u{2019}"),
+            "valrzqpgqrelsen -'"
+        );
+        assert_eq!(ascii_fold("€5 ٣"), "~5 0");
+        assert!(ascii_fold("Ωμέγα 北京").is_ascii());
+    }
 
     #[test]
     fn folds_quote_styles_dashes_and_spaces() {
