@@ -91,6 +91,13 @@ fn is_space(c: char) -> bool {
 
 /// Already single-spaced and trimmed (most text is: a quick check saves a copy).
 fn is_clean(text: &str) -> bool {
+    if text.is_ascii() {
+        let b = text.as_bytes();
+        return b.first() != Some(&b' ')
+            && b.last() != Some(&b' ')
+            && !b.iter().any(|&c| c.is_ascii_whitespace() && c != b' ')
+            && !b.windows(2).any(|w| w == b"  ");
+    }
     let mut prev_space = true;
     for c in text.chars() {
         let space = c == ' ';
@@ -104,11 +111,17 @@ fn is_clean(text: &str) -> bool {
 
 /// Append the words of `text` to `out`, single-spaced.
 fn push_words(out: &mut String, text: &str) {
-    for word in text.split(is_space).filter(|w| !w.is_empty()) {
+    let push = |word: &str| {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    // Zero-width spaces are not Unicode whitespace: the (faster) std splitter misses them.
+    if text.contains(['\u{200B}', '\u{FEFF}']) {
+        text.split(is_space).filter(|w| !w.is_empty()).for_each(push);
+    } else {
+        text.split_whitespace().for_each(push);
     }
 }
 
