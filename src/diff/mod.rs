@@ -6,8 +6,8 @@
 pub mod cosmetic;
 
 use crate::text::{Document, Token};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 /// Similarity comparisons allowed per version when pairing replaced sentences. 64 KB of
@@ -25,7 +25,7 @@ pub const MAX_DIFF_EDITS: usize = 4_000;
 
 /// How many paragraph keys of either side have no equal on the other side (multiset).
 fn unshared(a: &[u64], b: &[u64]) -> usize {
-    let mut counts: HashMap<u64, i64> = HashMap::new();
+    let mut counts: HashMap<u64, i64> = HashMap::default();
     for k in a {
         *counts.entry(*k).or_default() += 1;
     }
@@ -191,22 +191,15 @@ fn sentence_range(d: &Document, paras: std::ops::Range<usize>) -> std::ops::Rang
     d.paragraphs[paras.start].0.start..d.paragraphs[paras.end - 1].0.end
 }
 
+/// `hash_tokens` of the two token lists joined, without joining them.
 fn hash_concat(a: &[Token], b: &[Token]) -> u64 {
-    let joined: Vec<Token> = a.iter().chain(b).cloned().collect();
-    crate::text::hash_tokens(&joined)
-}
-
-fn token_hashes(tokens: &[Token]) -> Vec<u64> {
-    let mut v: Vec<u64> = tokens
-        .iter()
-        .map(|t| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            t.hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    v.sort_unstable();
-    v
+    let mut h = FxHasher::default();
+    // As `<[Token]>::hash` does: the length, then each token.
+    h.write_usize(a.len() + b.len());
+    for t in a.iter().chain(b) {
+        t.hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Dice coefficient of two sorted multisets of token hashes.
@@ -254,7 +247,7 @@ impl<'a> Matcher<'a> {
 
     /// Same words on both sides, in different places: moves. Equal keys pair in order.
     fn moves(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
-        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut by_key: HashMap<u64, Vec<usize>> = HashMap::default();
         for (ro, _) in hunks {
             for &o in ro.iter().rev() {
                 by_key.entry(self.old.sentences[o].key).or_default().push(o);
@@ -328,10 +321,8 @@ impl<'a> Matcher<'a> {
     /// Pair rewordings by word overlap: within each hunk first, then across hunks (a sentence
     /// moved and edited), each step only while the comparison budget lasts.
     fn pairs(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
-        let mut old_sets: HashMap<usize, Vec<u64>> = HashMap::new();
-        let mut new_sets: HashMap<usize, Vec<u64>> = HashMap::new();
         let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
-        let mut compared: std::collections::HashSet<(usize, usize)> = Default::default();
+        let mut compared: FxHashSet<(usize, usize)> = Default::default();
 
         let mut groups: Vec<(Vec<usize>, Vec<usize>)> = hunks
             .iter()
@@ -377,13 +368,10 @@ impl<'a> Matcher<'a> {
                         continue;
                     }
                     self.budget -= 1;
-                    let a = old_sets
-                        .entry(o)
-                        .or_insert_with(|| token_hashes(&self.old.sentences[o].tokens));
-                    let b = new_sets
-                        .entry(n)
-                        .or_insert_with(|| token_hashes(&self.new.sentences[n].tokens));
-                    let sim = dice(a, b);
+                    let sim = dice(
+                        &self.old.sentences[o].token_set,
+                        &self.new.sentences[n].token_set,
+                    );
                     if sim >= REWRITE_THRESHOLD {
                         candidates.push((sim, o, n));
                     }

@@ -42,6 +42,8 @@ pub struct Unit {
     /// Hash of `tokens`: equal hashes mean the same words and figures (punctuation, case, quote
     /// style and spacing aside).
     pub key: u64,
+    /// The hash of each token, sorted: the multiset that word-overlap similarity compares.
+    pub token_set: Vec<u64>,
     /// Hash of `text`, to find this unit again in the next version.
     text_hash: u64,
     /// What the analysis asked of the speaker context and changed in it.
@@ -155,8 +157,18 @@ fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
         }
         None => (None, ContextUse::default()),
     };
+    let mut token_set: Vec<u64> = tokens
+        .iter()
+        .map(|t| {
+            let mut h = FxHasher::default();
+            t.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    token_set.sort_unstable();
     Unit {
         key: hash_tokens(&tokens),
+        token_set,
         text_hash: hash_str(&text),
         text,
         tokens,

@@ -119,7 +119,9 @@ fn push_words(out: &mut String, text: &str) {
     };
     // Zero-width spaces are not Unicode whitespace: the (faster) std splitter misses them.
     if text.contains(['\u{200B}', '\u{FEFF}']) {
-        text.split(is_space).filter(|w| !w.is_empty()).for_each(push);
+        text.split(is_space)
+            .filter(|w| !w.is_empty())
+            .for_each(push);
     } else {
         text.split_whitespace().for_each(push);
     }
