@@ -121,9 +121,15 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
                 continue;
             }
         }
-        out.push(Token::Word(
-            m.as_str().replace(['\'', '’'], "").to_lowercase(),
-        ));
+        let w = m.as_str();
+        let plain = w
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        out.push(Token::Word(if plain {
+            w.to_string()
+        } else {
+            w.replace(['\'', '’'], "").to_lowercase()
+        }));
     }
     out
 }

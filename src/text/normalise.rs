@@ -89,41 +89,55 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}'
 }
 
-/// Already single-spaced and trimmed (most text is: a quick check saves a copy).
+/// Already single-spaced and trimmed (most text is: a quick check saves a copy). Scans bytes:
+/// the only non-ASCII characters that count as space start with one of a few lead bytes.
 fn is_clean(text: &str) -> bool {
-    if text.is_ascii() {
-        let b = text.as_bytes();
-        return b.first() != Some(&b' ')
-            && b.last() != Some(&b' ')
-            && !b.iter().any(|&c| c.is_ascii_whitespace() && c != b' ')
-            && !b.windows(2).any(|w| w == b"  ");
+    let b = text.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
     }
-    let mut prev_space = true;
-    for c in text.chars() {
-        let space = c == ' ';
-        if (space && prev_space) || (!space && is_space(c)) {
-            return false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' if b.get(i + 1) == Some(&b' ') => return false,
+            0x09..=0x0D => return false,
+            // U+0085, U+00A0; U+1680; U+2000–U+200B, U+2028/9, U+202F, U+205F; U+3000; U+FEFF
+            0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if is_space(c) {
+                    return false;
+                }
+                i += c.len_utf8();
+                continue;
+            }
+            _ => {}
         }
-        prev_space = space;
+        i += 1;
     }
-    !prev_space || text.is_empty()
+    true
 }
 
 /// Append the words of `text` to `out`, single-spaced.
 fn push_words(out: &mut String, text: &str) {
-    let push = |word: &str| {
+    fn push(out: &mut String, word: &str) {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-    };
-    // Zero-width spaces are not Unicode whitespace: the (faster) std splitter misses them.
-    if text.contains(['\u{200B}', '\u{FEFF}']) {
-        text.split(is_space)
-            .filter(|w| !w.is_empty())
-            .for_each(push);
+    }
+    if is_clean(text) {
+        if !text.is_empty() {
+            push(out, text);
+        }
+    } else if text.contains(['\u{200B}', '\u{FEFF}']) {
+        // Zero-width spaces are not Unicode whitespace: the (faster) std splitter misses them.
+        for w in text.split(is_space).filter(|w| !w.is_empty()) {
+            push(out, w);
+        }
     } else {
-        text.split_whitespace().for_each(push);
+        for w in text.split_whitespace() {
+            push(out, w);
+        }
     }
 }
 
@@ -242,6 +256,26 @@ pub fn html_paragraphs(html: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_cleaning_finds_every_kind_of_space() {
+        for (dirty, clean) in [
+            ("a  b", "a b"),
+            (" a", "a"),
+            ("a ", "a"),
+            ("a\tb", "a b"),
+            ("a\u{a0}b", "a b"),
+            ("a\u{2009}b", "a b"),
+            ("a\u{200b}b", "a b"),
+            ("a\u{feff}b", "a b"),
+            ("a\u{3000}b", "a b"),
+            ("“a” – ’b’ …", "“a” – ’b’ …"),
+            ("åäö «x»", "åäö «x»"),
+        ] {
+            assert_eq!(clean_whitespace(dirty), clean, "{dirty:?}");
+        }
+        assert_eq!(paragraphs("a\n b\n\n\u{a0}\nc  d\n"), vec!["a b", "c d"]);
+    }
 
     #[test]
     fn ascii_fold_keeps_letters_distinct_and_words_whole() {
