@@ -2,6 +2,7 @@
 //! two-week, nine). Each gets a canonical value so "2,400" and "2400", or "nine" and "9", compare
 //! equal while any real change of a figure does not.
 
+use super::lexicon::WordSet;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -166,10 +167,12 @@ fn inside_link_or_code(text: &str, at: usize) -> bool {
 }
 
 fn has_number_word(text: &str) -> bool {
-    static WORDS: LazyLock<std::collections::HashSet<&'static str>> =
-        LazyLock::new(|| NUMBER_WORDS.iter().map(|(w, _)| *w).collect());
+    static WORDS: LazyLock<WordSet> = LazyLock::new(|| {
+        let words: Vec<&'static str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
+        WordSet::new(words.leak())
+    });
     text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.len() >= 3 && WORDS.contains(w.to_lowercase().as_str()) || w.contains('-'))
+        .any(|w| w.len() >= 3 && WORDS.contains_lower(w))
 }
 
 fn word_value(w: &str) -> Option<f64> {

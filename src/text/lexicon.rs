@@ -1,13 +1,12 @@
 //! Word lists the text model relies on, in one place per concern. Adding a language's speech
 //! verbs or pronouns is a change here only.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// A fixed word list with constant-time lookup (built on first use).
 pub struct WordSet {
     words: &'static [&'static str],
-    set: OnceLock<HashSet<&'static str>>,
+    set: OnceLock<std::collections::HashSet<&'static str>>,
 }
 
 impl WordSet {
@@ -22,6 +21,19 @@ impl WordSet {
         self.set
             .get_or_init(|| self.words.iter().copied().collect())
             .contains(w)
+    }
+
+    /// Is `w`, lower-cased, in the list? Short ASCII words are lower-cased on the stack (this
+    /// runs for every word of every sentence).
+    pub fn contains_lower(&self, w: &str) -> bool {
+        let mut buf = [0u8; 48];
+        if w.is_ascii() && w.len() <= buf.len() {
+            let lower = &mut buf[..w.len()];
+            lower.copy_from_slice(w.as_bytes());
+            lower.make_ascii_lowercase();
+            return std::str::from_utf8(lower).is_ok_and(|l| self.contains(l));
+        }
+        self.contains(&w.to_lowercase())
     }
 
     pub fn words(&self) -> &'static [&'static str] {

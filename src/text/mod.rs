@@ -89,9 +89,10 @@ struct ReuseIndex {
     units: FxHashMap<u64, usize>,
 }
 
-/// A fast, non-cryptographic hash of a string: equality checks within one process only.
+/// The identity of a paragraph's or unit's text within one process: SipHash (std's default,
+/// fixed keys), strong enough that two different paragraphs of a story never share one.
 pub fn hash_str(s: &str) -> u64 {
-    let mut h = FxHasher::default();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
 }

@@ -56,7 +56,7 @@ pub fn is_capitalised(w: &str) -> bool {
 }
 
 fn lower_in(w: &str, list: &lexicon::WordSet) -> bool {
-    list.contains(&w.to_lowercase())
+    list.contains_lower(w)
 }
 
 /// A run of capitalised words, as word indices `start..end`.

@@ -26,7 +26,7 @@ pub struct SpeakerContext {
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
     roles: Vec<(String, String)>,
     /// Surnames of people named so far, so a later bare surname counts as a person.
-    people: rustc_hash::FxHashSet<String>,
+    people: std::collections::HashSet<String>,
     log: std::cell::RefCell<Option<ContextUse>>,
 }
 
