@@ -24,18 +24,7 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
     }
     let same_figures = figure_keys(old) == figure_keys(new);
     // With figures masked, is the rest the same information?
-    // Figures masked; every speech verb is one word ("säger" → "sade", "says" → "said" is the
-    // tense of the attribution, not information).
-    let mask = |t: &[Token]| -> Vec<String> {
-        t.iter()
-            .map(|t| match t {
-                Token::Figure(_) => "#".to_string(),
-                Token::Word(w) if lexicon::SPEECH_VERBS.contains(w) => "\u{0}say".to_string(),
-                Token::Word(w) => w.clone(),
-            })
-            .collect()
-    };
-    if !same_words(&mask(old), &mask(new)) {
+    if !same_words(&masked(old), &masked(new)) {
         return Verdict::Changed;
     }
     if !same_figures {
@@ -48,6 +37,18 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
     } else {
         Verdict::Changed
     }
+}
+
+/// Figures masked; every speech verb is one word ("säger" → "sade", "says" → "said" is the
+/// tense of the attribution, not information).
+fn masked(t: &[Token]) -> Vec<&str> {
+    t.iter()
+        .map(|t| match t {
+            Token::Figure(_) => "#",
+            Token::Word(w) if lexicon::SPEECH_VERBS.contains(w) => "\u{0}say",
+            Token::Word(w) => w.as_str(),
+        })
+        .collect()
 }
 
 fn figure_keys(t: &[Token]) -> Vec<&str> {
@@ -80,17 +81,9 @@ fn is_ignorable(w: &str) -> bool {
 }
 
 /// The same words, forgiving typos, joined/split words, articles and reordering.
-pub fn same_words(old: &[String], new: &[String]) -> bool {
-    let a: Vec<&str> = old
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !is_ignorable(w))
-        .collect();
-    let b: Vec<&str> = new
-        .iter()
-        .map(String::as_str)
-        .filter(|w| !is_ignorable(w))
-        .collect();
+pub fn same_words(old: &[&str], new: &[&str]) -> bool {
+    let a: Vec<&str> = old.iter().copied().filter(|w| !is_ignorable(w)).collect();
+    let b: Vec<&str> = new.iter().copied().filter(|w| !is_ignorable(w)).collect();
     if a == b {
         return true;
     }
