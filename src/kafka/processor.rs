@@ -849,6 +849,7 @@ fn run_group(engine: &Engine, metrics: &Metrics, group: Group) -> Vec<(usize, Re
             partition = origin.partition,
             offset = origin.offset,
             story_id = v.story_id.as_str(),
+            version = v.version,
             status = o.revision.status.as_str(),
             events = o.events.len(),
             "processed"
