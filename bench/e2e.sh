@@ -5,6 +5,8 @@
 #
 #   bench/e2e.sh                       # uses $REDLINE_TEST_BROKERS, else starts scripts/test-broker
 #   N=3000 LAT_N=5000 RATE=1000 PARTITIONS=6 bench/e2e.sh
+#   BIN_DIR=/tmp/redline-before bench/e2e.sh   # binaries copied from an earlier build (no build):
+#                                              # redline, passthrough, e2e_bench
 #
 # Throughput: N corpus versions are produced first (a backlog), then the processor starts;
 #   versions/s = N / span of the output record timestamps (start-up and group join excluded).
@@ -28,10 +30,14 @@ if [ -z "${REDLINE_TEST_BROKERS:-}" ]; then
   REDLINE_TEST_BROKERS="$(scripts/test-broker start | tail -n 1)"
 fi
 B="$REDLINE_TEST_BROKERS"
-cargo build --release --quiet --bin redline --example passthrough --example e2e_bench
-R=target/release/redline
-PT=target/release/examples/passthrough
-EB=target/release/examples/e2e_bench
+if [ -n "${BIN_DIR:-}" ]; then
+  R="$BIN_DIR/redline" PT="$BIN_DIR/passthrough" EB="$BIN_DIR/e2e_bench"
+else
+  cargo build --release --quiet --bin redline --example passthrough --example e2e_bench
+  R=target/release/redline
+  PT=target/release/examples/passthrough
+  EB=target/release/examples/e2e_bench
+fi
 LOGS="$(mktemp -d -t redline-bench.XXXXXX)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }

@@ -77,6 +77,8 @@ pub struct Processing {
     pub batch_max_records: usize,
     /// …or after this long, whichever comes first.
     pub batch_max_ms: u64,
+    /// Threads running the engine on different stories in parallel; 0 = one per CPU core.
+    pub workers: usize,
     /// Stable per instance so a restarted instance fences its own zombie; default derives from
     /// the group and host name.
     pub transactional_id: Option<String>,
@@ -88,6 +90,7 @@ impl Default for Processing {
             guarantee: "exactly_once".into(),
             batch_max_records: 500,
             batch_max_ms: 100,
+            workers: 0,
             transactional_id: None,
         }
     }
@@ -243,6 +246,14 @@ impl Config {
         Ok(())
     }
 
+    /// Engine worker threads of `run`: `processing.workers`, or one per CPU core when 0.
+    pub fn worker_threads(&self) -> usize {
+        match self.processing.workers {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+
     pub fn alert_threshold(&self) -> crate::model::Severity {
         crate::model::Severity::parse(&self.alerts.threshold)
             .unwrap_or(crate::model::Severity::High)
@@ -352,6 +363,11 @@ mod tests {
         assert_eq!(c.kafka.brokers, "10.0.0.1:9092");
         assert_eq!(c.limits.max_input_bytes, 4096);
         assert_eq!(c.kafka.client.get("sasl.username").unwrap(), "desk");
+        let env: BTreeMap<String, String> =
+            [("REDLINE_PROCESSING_WORKERS".to_string(), "3".to_string())].into();
+        let c = Config::load(None, &env).unwrap();
+        assert_eq!((c.processing.workers, c.worker_threads()), (3, 3));
+        assert!(Config::default().worker_threads() >= 1);
     }
 
     #[test]

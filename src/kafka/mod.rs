@@ -2,7 +2,8 @@
 //!
 //! - [`client`]: librdkafka settings for every client, the transactional.id.
 //! - [`admin`]: topic creation and the start-up topic check.
-//! - [`processor`]: the consume → engine → produce → commit loop and the rebalance callbacks.
+//! - [`processor`]: the consume → engine (parallel across stories) → produce → commit loop and
+//!   the rebalance callbacks.
 //! - [`state`]: per-story state in memory (bounded), restore from `story.state`.
 //! - [`dlq`]: dead-letter headers.
 //! - [`metrics`]: counters and the /metrics, /healthz, /readyz endpoints.
@@ -19,8 +20,9 @@ use crate::engine::Engine;
 use anyhow::{Context, Result};
 use client::Guarantee;
 use metrics::Metrics;
-use processor::{GroupConsumer, Pipeline, PipelineParts, RebalanceContext};
+use processor::{Gathered, GroupConsumer, Pipeline, PipelineParts, RebalanceContext};
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, Producer};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -159,31 +161,48 @@ fn poll_loop(
     stop: &AtomicBool,
 ) -> Result<()> {
     let mut lag_updated = std::time::Instant::now();
+    let mut chunk: Vec<Gathered<'_>> = Vec::new();
     while !stop.load(Ordering::SeqCst) {
-        // Rebalance callbacks run inside poll, with the pipeline lock free.
-        let polled = consumer.poll(Duration::from_millis(50));
+        // Gather what is ready into a chunk: wait up to 50 ms for the first record, then take
+        // the ones already fetched. Rebalance callbacks run inside poll, with the pipeline lock
+        // free; each record keeps the generation of its partition when it was polled.
+        let capacity = lock(pipeline).chunk_capacity();
+        let mut timeout = Duration::from_millis(50);
+        while chunk.len() < capacity {
+            match consumer.poll(timeout) {
+                None => break,
+                Some(Ok(message)) => {
+                    let generation = lock(pipeline).generation(message.partition());
+                    chunk.push(Gathered {
+                        message,
+                        generation,
+                    });
+                }
+                Some(Err(rdkafka::error::KafkaError::MessageConsumptionFatal(code))) => {
+                    anyhow::bail!("fatal consumer error: {code}");
+                }
+                Some(Err(e)) => {
+                    Metrics::inc(&lock(pipeline).metrics().broker_errors, 1);
+                    tracing::warn!(error = %e, "consumer error (retrying)");
+                    break;
+                }
+            }
+            timeout = Duration::ZERO;
+        }
         let mut p = lock(pipeline);
         if let Some(e) = p.take_fatal() {
             return Err(e);
         }
-        match polled {
-            None => {}
-            Some(Ok(m)) => {
-                if let Err(e) = p.handle(&m) {
-                    if is_transient(&e) {
-                        tracing::warn!(error = %format!("{e:#}"), "cannot process; aborting the batch");
-                        p.abort_and_rewind(consumer)?;
-                    } else {
-                        return Err(e);
-                    }
+        if !chunk.is_empty() {
+            let result = p.handle_chunk(&chunk);
+            chunk.clear();
+            if let Err(e) = result {
+                if is_transient(&e) {
+                    tracing::warn!(error = %format!("{e:#}"), "cannot process; aborting the batch");
+                    p.abort_and_rewind(consumer)?;
+                } else {
+                    return Err(e);
                 }
-            }
-            Some(Err(rdkafka::error::KafkaError::MessageConsumptionFatal(code))) => {
-                anyhow::bail!("fatal consumer error: {code}");
-            }
-            Some(Err(e)) => {
-                Metrics::inc(&p.metrics().broker_errors, 1);
-                tracing::warn!(error = %e, "consumer error (retrying)");
             }
         }
         if p.batch_due() {

@@ -1,12 +1,30 @@
 //! The processing loop: consume `story.versions`, run the engine, produce events, alerts,
 //! revision records, state and dead letters, and commit them with the consumed offsets.
 //!
-//! Threading: everything runs on one blocking thread that polls a `BaseConsumer`. librdkafka
+//! Threading: one blocking thread polls a `BaseConsumer` and owns the pipeline. librdkafka
 //! calls the rebalance callbacks from inside `poll` on that same thread, which is what makes
 //! "commit the open transaction before the partitions go" and "restore state before the first
 //! record of a new partition" simple: no record is processed while a callback runs. The
 //! pipeline sits behind a mutex only because the consumer context must be `Sync`; it is never
 //! contended.
+//!
+//! The loop gathers the records that are ready into a *chunk* (up to
+//! `32 × processing.workers`, never past `batch_max_records`) and handles it in three phases:
+//! 1. sequential, on the polling thread: drop records of partitions that were revoked (or
+//!    revoked and assigned again, or rewound) since they were polled — every such change bumps
+//!    the partition's *generation*, and a record is processed only if its partition's
+//!    generation is still the one it was polled under; parse (invalid input → dead letter);
+//!    look up each story's previous state (re-reading evicted state);
+//! 2. parallel: the engine (pure) and the JSON serialisation of its output, on
+//!    `processing.workers` scoped threads (the polling thread is one of them). The versions of
+//!    one story (same partition and story_id) run in input order on one thread, each using the
+//!    previous one's output state; different stories run in parallel;
+//! 3. sequential, on the polling thread, in input order: produce the outputs, update the state
+//!    store, offsets and metrics — so what is produced is the same, record for record, as
+//!    processing the records one at a time.
+//!
+//! State records are written once per story per batch (its latest state), at commit, instead
+//! of once per version: restore and re-fetch only ever read the latest.
 
 use super::client::Guarantee;
 use super::dlq;
@@ -14,7 +32,7 @@ use super::metrics::Metrics;
 use super::state::{self, Key, Lookup, StateStore};
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::model::{Origin, Severity};
+use crate::model::{ChangeEvent, Origin, RevisionStatus, Severity, StoryState, StoryVersion};
 use anyhow::{anyhow, Context, Result};
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
@@ -23,8 +41,8 @@ use rdkafka::message::ToBytes;
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -32,6 +50,8 @@ use std::time::{Duration, Instant};
 const TXN_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// After a stop signal, how long to keep retrying a commit before aborting and exiting.
 const SHUTDOWN_COMMIT_BUDGET: Duration = Duration::from_secs(30);
+/// Records gathered into one chunk, per engine worker.
+const CHUNK_RECORDS_PER_WORKER: usize = 32;
 
 pub type GroupConsumer = BaseConsumer<RebalanceContext>;
 
@@ -56,10 +76,46 @@ struct Batch {
     /// Input record timestamps (ms since the epoch) of the batch's versions, for the
     /// end-to-end latency histogram observed when the batch commits.
     input_timestamps: Vec<i64>,
-    /// State records in flight (exactly-once: part of the transaction).
-    states: Vec<(Key, DeliveryFuture)>,
-    /// State records to write once the outputs are acknowledged (at-least-once).
-    deferred_states: Vec<(Key, Vec<u8>)>,
+    /// Stories whose state changed in this batch: their latest state is written to
+    /// `story.state` at commit (exactly-once: inside the transaction; at-least-once: once the
+    /// outputs are acknowledged).
+    dirty: BTreeSet<Key>,
+}
+
+/// One polled record and the generation of its partition when it was polled.
+pub struct Gathered<'c> {
+    pub message: BorrowedMessage<'c>,
+    pub generation: u64,
+}
+
+/// What the sequential pre-phase decided for one record of a chunk.
+enum Plan {
+    /// Not ours (any more): the new owner, or the rewind, reads it again.
+    Skip,
+    DeadLetter(crate::input::InputError),
+    /// Run by the engine, in the story's group.
+    Run,
+}
+
+/// The versions of one story within a chunk, in input order.
+struct Group {
+    prev: Option<StoryState>,
+    /// (position in the chunk, version, origin)
+    jobs: Vec<(usize, StoryVersion, Origin)>,
+    /// Input bytes, to hand out the biggest groups first.
+    cost: usize,
+}
+
+/// The engine's output for one version, serialised (phase 2), waiting to be produced.
+struct Done {
+    story_id: String,
+    events: Vec<ChangeEvent>,
+    event_json: Vec<Vec<u8>>,
+    revision_status: RevisionStatus,
+    revision_json: Vec<u8>,
+    /// The story's state after this version; only for its last version in the chunk (the
+    /// others only feed the next version).
+    state: Option<StoryState>,
 }
 
 pub struct Pipeline {
@@ -73,6 +129,11 @@ pub struct Pipeline {
     fetcher: BaseConsumer,
     store: StateStore,
     assigned: BTreeSet<i32>,
+    /// Per partition, bumped whenever it is assigned, revoked or rewound: records polled under
+    /// an older generation are not processed.
+    generations: HashMap<i32, u64>,
+    generation_counter: u64,
+    workers: usize,
     /// Next input offset to process, per assigned partition (for the lag gauge).
     next_offsets: BTreeMap<i32, i64>,
     batch: Batch,
@@ -99,6 +160,7 @@ pub struct PipelineParts {
 impl Pipeline {
     pub fn new(p: PipelineParts) -> Pipeline {
         let threshold = p.config.alert_threshold();
+        let workers = p.config.worker_threads();
         let capacity = p.config.limits.max_stories_in_memory;
         Pipeline {
             engine: p.engine,
@@ -110,6 +172,9 @@ impl Pipeline {
             fetcher: p.fetcher,
             store: StateStore::new(capacity),
             assigned: BTreeSet::new(),
+            generations: HashMap::new(),
+            generation_counter: 0,
+            workers,
             next_offsets: BTreeMap::new(),
             batch: Batch::default(),
             metrics: p.metrics,
@@ -207,135 +272,245 @@ impl Pipeline {
                 }))
     }
 
-    /// Process one input record into the open batch.
-    pub fn handle(&mut self, m: &BorrowedMessage<'_>) -> Result<()> {
-        let partition = m.partition();
-        let offset = m.offset();
-        if !self.assigned.contains(&partition) {
-            // Fetched before a revocation; the new owner processes it.
-            return Ok(());
+    /// The generation of `partition` now; see [`Gathered`].
+    pub fn generation(&self, partition: i32) -> u64 {
+        self.generations.get(&partition).copied().unwrap_or(0)
+    }
+
+    /// Records polled under an older generation of these partitions are dropped.
+    fn bump_generations(&mut self, partitions: &BTreeSet<i32>) {
+        for &p in partitions {
+            self.generation_counter += 1;
+            self.generations.insert(p, self.generation_counter);
         }
-        self.begin_if_needed()?;
-        let topics = self.config.topics.clone();
-        let span = tracing::info_span!(
-            "version",
-            partition,
-            offset,
-            story_id = tracing::field::Empty,
-            version = tracing::field::Empty
-        );
-        let _entered = span.enter();
-        let payload = m.payload().unwrap_or_default();
-        match crate::input::parse_version(payload, self.config.limits.max_input_bytes) {
-            Err(err) => {
-                tracing::warn!(kind = err.kind.as_str(), reason = %err.message, "invalid input: dead-lettered");
-                let headers = dlq::headers(m.headers(), m.topic(), partition, offset, &err);
-                let mut record: FutureRecord<'_, [u8], [u8]> =
-                    FutureRecord::to(&topics.dlq).headers(headers);
-                if let Some(k) = m.key() {
-                    record = record.key(k);
-                }
-                if let Some(p) = m.payload() {
-                    record = record.payload(p);
-                }
-                let f = self.send(record)?;
-                self.batch.outputs.push(f);
-                self.metrics.dead_letter(err.kind);
+    }
+
+    /// How many records the next chunk may gather: enough to keep every worker busy, and never
+    /// more than the open batch still takes.
+    pub fn chunk_capacity(&self) -> usize {
+        let room = self
+            .config
+            .processing
+            .batch_max_records
+            .saturating_sub(self.batch.records);
+        (CHUNK_RECORDS_PER_WORKER * self.workers).min(room).max(1)
+    }
+
+    /// Process a chunk of polled records into the open batch (see the module doc).
+    pub fn handle_chunk(&mut self, chunk: &[Gathered<'_>]) -> Result<()> {
+        // Phase 1 (sequential): ownership, parsing, previous state.
+        let mut plans = Vec::with_capacity(chunk.len());
+        let mut groups: Vec<Group> = Vec::new();
+        let mut group_of: HashMap<Key, usize> = HashMap::new();
+        for (pos, g) in chunk.iter().enumerate() {
+            let m = &g.message;
+            let partition = m.partition();
+            if !self.assigned.contains(&partition) || self.generation(partition) != g.generation {
+                // Polled before a revocation (or a rewind): the new owner (or the rewind)
+                // reads it again.
+                plans.push(Plan::Skip);
+                continue;
             }
-            Ok(v) => {
-                span.record("story_id", v.story_id.as_str());
-                if let Some(n) = v.version {
-                    span.record("version", n);
+            let payload = m.payload().unwrap_or_default();
+            let v = match crate::input::parse_version(payload, self.config.limits.max_input_bytes) {
+                Ok(v) => v,
+                Err(err) => {
+                    plans.push(Plan::DeadLetter(err));
+                    continue;
                 }
-                let key: Key = (partition, v.story_id.clone());
-                let prev = match self.store.lookup(&key) {
-                    Lookup::InMemory(s) => Some(s),
-                    Lookup::Evicted(at) => {
-                        Metrics::inc(&self.metrics.state_refetches, 1);
-                        let s = state::fetch_at(
-                            &self.fetcher,
-                            &topics.state,
-                            partition,
-                            at,
-                            &v.story_id,
-                            &self.stop,
-                        )?;
-                        Some(s)
+            };
+            let key: Key = (partition, v.story_id.clone());
+            let group = match group_of.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let prev = match self.store.lookup(&key) {
+                        Lookup::InMemory(s) => Some(s),
+                        Lookup::Evicted(at) => {
+                            Metrics::inc(&self.metrics.state_refetches, 1);
+                            Some(state::fetch_at(
+                                &self.fetcher,
+                                &self.config.topics.state,
+                                partition,
+                                at,
+                                &v.story_id,
+                                &self.stop,
+                            )?)
+                        }
+                        Lookup::Absent => None,
+                    };
+                    groups.push(Group {
+                        prev,
+                        jobs: Vec::new(),
+                        cost: 0,
+                    });
+                    group_of.insert(key, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            let origin = Origin {
+                topic: Some(m.topic().to_string()),
+                partition: Some(partition),
+                offset: Some(m.offset()),
+                line: None,
+            };
+            groups[group].cost += payload.len();
+            groups[group].jobs.push((pos, v, origin));
+            plans.push(Plan::Run);
+        }
+
+        // Phase 2 (parallel): the engine, story by story.
+        let versions: usize = groups.iter().map(|g| g.jobs.len()).sum();
+        let (stories, threads) = (groups.len(), self.workers.min(groups.len()));
+        let mut done: Vec<Option<Result<Done>>> = (0..chunk.len()).map(|_| None).collect();
+        for (pos, d) in self.run_groups(groups) {
+            done[pos] = Some(d);
+        }
+        tracing::debug!(
+            records = chunk.len(),
+            versions,
+            stories,
+            threads,
+            chained = versions - stories,
+            "chunk processed"
+        );
+
+        // Phase 3 (sequential, input order): produce, record state, offsets and metrics.
+        if plans.iter().any(|p| !matches!(p, Plan::Skip)) {
+            self.begin_if_needed()?;
+        }
+        let topics = &self.config.topics;
+        for ((g, plan), d) in chunk.iter().zip(plans).zip(done) {
+            let m = &g.message;
+            let partition = m.partition();
+            let offset = m.offset();
+            match plan {
+                Plan::Skip => continue,
+                Plan::DeadLetter(err) => {
+                    tracing::warn!(
+                        partition,
+                        offset,
+                        kind = err.kind.as_str(),
+                        reason = %err.message,
+                        "invalid input: dead-lettered"
+                    );
+                    let headers = dlq::headers(m.headers(), m.topic(), partition, offset, &err);
+                    let mut record: FutureRecord<'_, [u8], [u8]> =
+                        FutureRecord::to(&topics.dlq).headers(headers);
+                    if let Some(k) = m.key() {
+                        record = record.key(k);
                     }
-                    Lookup::Absent => None,
-                };
-                let origin = Origin {
-                    topic: Some(m.topic().to_string()),
-                    partition: Some(partition),
-                    offset: Some(offset),
-                    line: None,
-                };
-                let now = crate::io::now_rfc3339();
-                let engine_started = Instant::now();
-                let out = self.engine.process(prev.as_ref(), &v, &origin, &now);
-                self.metrics
-                    .engine_seconds
-                    .observe(engine_started.elapsed());
-                if let Some(ts) = m.timestamp().to_millis() {
-                    self.batch.input_timestamps.push(ts);
+                    if let Some(p) = m.payload() {
+                        record = record.payload(p);
+                    }
+                    let f = self.send(record)?;
+                    self.batch.outputs.push(f);
+                    self.metrics.dead_letter(err.kind);
                 }
-                tracing::debug!(
-                    status = out.revision.status.as_str(),
-                    events = out.events.len(),
-                    "processed"
-                );
-                for e in &out.events {
-                    self.metrics.event(e.kind, &e.categories);
-                    let json = serde_json::to_vec(e)?;
+                Plan::Run => {
+                    let d = d.ok_or_else(|| anyhow!("no engine output for offset {offset}"))??;
+                    if let Some(ts) = m.timestamp().to_millis() {
+                        self.batch.input_timestamps.push(ts);
+                    }
+                    let story = d.story_id.as_str();
+                    for (e, json) in d.events.iter().zip(&d.event_json) {
+                        self.metrics.event(e.kind, &e.categories);
+                        let f =
+                            self.send(FutureRecord::to(&topics.changes).key(story).payload(json))?;
+                        self.batch.outputs.push(f);
+                        if e.severity >= self.threshold {
+                            let f = self
+                                .send(FutureRecord::to(&topics.alerts).key(story).payload(json))?;
+                            self.batch.outputs.push(f);
+                            Metrics::inc(&self.metrics.alerts, 1);
+                        }
+                    }
                     let f = self.send(
-                        FutureRecord::to(&topics.changes)
-                            .key(v.story_id.as_str())
-                            .payload(&json),
+                        FutureRecord::to(&topics.revisions)
+                            .key(story)
+                            .payload(&d.revision_json),
                     )?;
                     self.batch.outputs.push(f);
-                    if e.severity >= self.threshold {
-                        let f = self.send(
-                            FutureRecord::to(&topics.alerts)
-                                .key(v.story_id.as_str())
-                                .payload(&json),
-                        )?;
-                        self.batch.outputs.push(f);
-                        Metrics::inc(&self.metrics.alerts, 1);
+                    self.metrics.revision(d.revision_status);
+                    if let Some(state) = d.state {
+                        let key: Key = (partition, d.story_id);
+                        self.store.put_dirty(key.clone(), state);
+                        self.batch.dirty.insert(key);
                     }
+                    Metrics::inc(&self.metrics.versions, 1);
                 }
-                let rev = serde_json::to_vec(&out.revision)?;
-                let f = self.send(
-                    FutureRecord::to(&topics.revisions)
-                        .key(v.story_id.as_str())
-                        .payload(&rev),
-                )?;
-                self.batch.outputs.push(f);
-                self.metrics.revision(out.revision.status);
-                let state_json = serde_json::to_vec(&out.state)?;
-                match self.guarantee {
-                    Guarantee::ExactlyOnce => {
-                        // Explicit partition: the state of input partition N lives in state
-                        // partition N, whatever any client's partitioner would pick.
-                        let f = self.send(
-                            FutureRecord::to(&topics.state)
-                                .partition(partition)
-                                .key(v.story_id.as_str())
-                                .payload(&state_json),
-                        )?;
-                        self.batch.states.push((key.clone(), f));
-                    }
-                    Guarantee::AtLeastOnce => {
-                        self.batch.deferred_states.push((key.clone(), state_json));
-                    }
-                }
-                self.store.put_dirty(key, out.state);
-                Metrics::inc(&self.metrics.versions, 1);
             }
+            self.batch.offsets.insert(partition, offset + 1);
+            self.next_offsets.insert(partition, offset + 1);
+            self.batch.records += 1;
         }
-        self.batch.offsets.insert(partition, offset + 1);
-        self.next_offsets.insert(partition, offset + 1);
-        self.batch.records += 1;
         Ok(())
+    }
+
+    /// Phase 2: every group's versions through the engine, on up to `workers` threads (the
+    /// calling thread is one of them). Returns (position in the chunk, output).
+    fn run_groups(&self, mut groups: Vec<Group>) -> Vec<(usize, Result<Done>)> {
+        let engine = &self.engine;
+        let metrics = &*self.metrics;
+        let threads = self.workers.min(groups.len());
+        if threads <= 1 {
+            return groups
+                .into_iter()
+                .flat_map(|g| run_group(engine, metrics, g))
+                .collect();
+        }
+        // Biggest first, handed out one at a time, so the threads finish close together.
+        groups.sort_by_key(|g| std::cmp::Reverse(g.cost));
+        let slots: Vec<Mutex<Option<Group>>> =
+            groups.into_iter().map(|g| Mutex::new(Some(g))).collect();
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut out = Vec::new();
+            while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let group = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+                if let Some(g) = group {
+                    out.extend(run_group(engine, metrics, g));
+                }
+            }
+            out
+        };
+        std::thread::scope(|s| {
+            let work = &work;
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+            let mut all = work();
+            for h in helpers {
+                match h.join() {
+                    Ok(out) => all.extend(out),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        })
+    }
+
+    /// Produce the latest state of every story changed in the batch, to the input record's
+    /// partition number (explicit partition: the state of input partition N lives in state
+    /// partition N, whatever any client's partitioner would pick).
+    fn send_states(&mut self) -> Result<Vec<(Key, DeliveryFuture)>> {
+        let dirty = std::mem::take(&mut self.batch.dirty);
+        let mut pending = Vec::with_capacity(dirty.len());
+        for key in dirty {
+            let state = self.store.get(&key).ok_or_else(|| {
+                anyhow!(
+                    "the state of {} (partition {}) changed in this batch but is not in memory",
+                    key.1,
+                    key.0
+                )
+            })?;
+            let json = serde_json::to_vec(state)?;
+            let f = self.send(
+                FutureRecord::to(&self.config.topics.state)
+                    .partition(key.0)
+                    .key(key.1.as_str())
+                    .payload(&json),
+            )?;
+            pending.push((key, f));
+        }
+        Ok(pending)
     }
 
     fn offsets_tpl(&self) -> Result<TopicPartitionList> {
@@ -432,6 +607,7 @@ impl Pipeline {
     }
 
     fn commit_eos(&mut self, consumer: &GroupConsumer) -> Result<(), TxnFailure> {
+        let states = self.send_states().map_err(txn_failure)?;
         let tpl = self.offsets_tpl().map_err(TxnFailure::Fatal)?;
         let cgm = consumer
             .group_metadata()
@@ -445,7 +621,6 @@ impl Pipeline {
         })?;
         // Committed: every record was delivered. Learn where each state record landed so the
         // story can be evicted and re-read later.
-        let states = std::mem::take(&mut self.batch.states);
         for (key, f) in states {
             if let Ok(Ok(d)) = self.rt.block_on(f) {
                 self.store.mark_committed(&key, d.offset);
@@ -464,18 +639,7 @@ impl Pipeline {
             }
         }
         // 2. …then the state (so a crash in between re-emits events rather than skipping them)…
-        let mut pending = Vec::new();
-        for (key, bytes) in std::mem::take(&mut self.batch.deferred_states) {
-            let f = self
-                .send(
-                    FutureRecord::to(&self.config.topics.state)
-                        .partition(key.0)
-                        .key(key.1.as_str())
-                        .payload(&bytes),
-                )
-                .map_err(TxnFailure::Fatal)?;
-            pending.push((key, f));
-        }
+        let pending = self.send_states().map_err(txn_failure)?;
         for (key, f) in pending {
             match self.rt.block_on(f) {
                 Ok(Ok(d)) => self.store.mark_committed(&key, d.offset),
@@ -531,6 +695,8 @@ impl Pipeline {
 
     fn rewind(&mut self, consumer: &GroupConsumer) -> Result<()> {
         let parts = self.assigned.clone();
+        // Records already polled from these partitions are read again after the seek.
+        self.bump_generations(&parts);
         self.store.drop_partitions(&parts);
         if parts.is_empty() {
             return Ok(());
@@ -610,7 +776,7 @@ impl Pipeline {
             self.assigned.remove(p);
             self.next_offsets.remove(p);
         }
-        self.store.drop_partitions(&parts);
+        self.bump_generations(&parts);
         let result = if lost {
             // Our membership is gone: the offsets could not be committed; roll back.
             if self.batch.open {
@@ -619,8 +785,10 @@ impl Pipeline {
                 Ok(())
             }
         } else {
+            // Before their state is dropped: the commit writes the batch's latest states.
             self.commit(consumer)
         };
+        self.store.drop_partitions(&parts);
         if let Err(e) = result {
             self.fatal.get_or_insert(e);
         }
@@ -629,6 +797,7 @@ impl Pipeline {
 
     fn on_assign(&mut self, parts: BTreeSet<i32>) {
         let started = Instant::now();
+        self.bump_generations(&parts);
         self.metrics.ready.store(false, Ordering::Relaxed);
         match state::restore(
             &self.reader_config,
@@ -663,6 +832,62 @@ impl Pipeline {
 
     pub fn take_fatal(&mut self) -> Option<anyhow::Error> {
         self.fatal.take()
+    }
+}
+
+/// Phase 2 for one story: its versions in order, each against the previous one's state.
+fn run_group(engine: &Engine, metrics: &Metrics, group: Group) -> Vec<(usize, Result<Done>)> {
+    let mut prev = group.prev;
+    let count = group.jobs.len();
+    let mut out = Vec::with_capacity(count);
+    for (i, (pos, v, origin)) in group.jobs.into_iter().enumerate() {
+        let now = crate::io::now_rfc3339();
+        let engine_started = Instant::now();
+        let o = engine.process(prev.as_ref(), &v, &origin, &now);
+        metrics.engine_seconds.observe(engine_started.elapsed());
+        tracing::debug!(
+            partition = origin.partition,
+            offset = origin.offset,
+            story_id = v.story_id.as_str(),
+            version = v.version,
+            status = o.revision.status.as_str(),
+            events = o.events.len(),
+            "processed"
+        );
+        let serialised = o
+            .events
+            .iter()
+            .map(serde_json::to_vec)
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|events| Ok((events, serde_json::to_vec(&o.revision)?)));
+        let last = i + 1 == count;
+        let state = if last {
+            Some(o.state)
+        } else {
+            prev = Some(o.state);
+            None
+        };
+        let done = serialised
+            .map(|(event_json, revision_json)| Done {
+                story_id: v.story_id,
+                events: o.events,
+                event_json,
+                revision_status: o.revision.status,
+                revision_json,
+                state,
+            })
+            .map_err(anyhow::Error::from);
+        out.push((pos, done));
+    }
+    out
+}
+
+/// A failure to produce at commit: a Kafka error aborts the batch (it is re-processed), any
+/// other ends the process.
+fn txn_failure(e: anyhow::Error) -> TxnFailure {
+    match e.downcast_ref::<KafkaError>() {
+        Some(k) => TxnFailure::Abortable(k.clone()),
+        None => TxnFailure::Fatal(e),
     }
 }
 

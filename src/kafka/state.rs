@@ -4,8 +4,9 @@
 //! whose latest state is already committed are evicted. For an evicted story only its
 //! partition and the offset of its latest record in `story.state` are kept (tens of bytes), and
 //! the state is re-read from exactly that offset when the story gets a new version. Stories
-//! changed in the open transaction are never evicted (their state is not committed yet), so the
-//! bound can be exceeded by at most one batch (`processing.batch_max_records`).
+//! changed in the open transaction are never evicted (their state is not committed yet: the
+//! processor writes it to `story.state` when the batch commits), so the bound can be exceeded by
+//! at most one batch (`processing.batch_max_records`).
 
 use crate::model::StoryState;
 use anyhow::{anyhow, bail, Context, Result};
@@ -75,6 +76,11 @@ impl StateStore {
             Some(&offset) => Lookup::Evicted(offset),
             None => Lookup::Absent,
         }
+    }
+
+    /// The state in memory, without counting as a use.
+    pub fn get(&self, key: &Key) -> Option<&StoryState> {
+        self.entries.get(key).map(|e| &e.state)
     }
 
     fn insert(&mut self, key: Key, state: StoryState, offset: Option<i64>) {
