@@ -10,31 +10,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-/// The versions of the first `n` stories of a corpus file with at least `min_versions`, each
-/// story's versions one after the other (so they land in one chunk).
-fn corpus_stories(file: &str, n: usize, min_versions: usize) -> Vec<String> {
-    let text = std::fs::read_to_string(corpus(file)).unwrap();
-    let mut by_story: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut order = Vec::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: Value = serde_json::from_str(line).unwrap();
-        let id = v["story_id"].as_str().unwrap().to_string();
-        if !by_story.contains_key(&id) {
-            order.push(id.clone());
-        }
-        by_story.entry(id).or_default().push(line.to_string());
-    }
-    let chosen: Vec<String> = order
-        .into_iter()
-        .filter(|id| by_story[id].len() >= min_versions)
-        .take(n)
-        .collect();
-    chosen
-        .iter()
-        .flat_map(|id| by_story.remove(id).unwrap())
-        .collect()
-}
-
 /// `key=value` fields of every log line containing `message`.
 fn log_fields(log: &str, message: &str) -> Vec<BTreeMap<String, u64>> {
     log.lines()

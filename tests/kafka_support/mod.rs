@@ -11,7 +11,7 @@ use rdkafka::message::{Header, Headers, Message, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
@@ -548,4 +548,29 @@ pub fn write_jsonl(path: &Path, lines: &[String]) {
     let mut text = lines.join("\n");
     text.push('\n');
     std::fs::write(path, text).unwrap();
+}
+
+/// The versions of the first `n` stories of a corpus file that have at least `min_versions`,
+/// each story's versions one after the other.
+pub fn corpus_stories(file: &str, n: usize, min_versions: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(corpus(file)).unwrap();
+    let mut by_story: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        let id = v["story_id"].as_str().unwrap().to_string();
+        if !by_story.contains_key(&id) {
+            order.push(id.clone());
+        }
+        by_story.entry(id).or_default().push(line.to_string());
+    }
+    let chosen: Vec<String> = order
+        .into_iter()
+        .filter(|id| by_story[id].len() >= min_versions)
+        .take(n)
+        .collect();
+    chosen
+        .iter()
+        .flat_map(|id| by_story.remove(id).unwrap())
+        .collect()
 }
