@@ -42,9 +42,7 @@ fn crash_run(guarantee: &str, memory_bound: &str) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let lines = synthetic(STORIES, VERSIONS);
     assert!(lines.len() >= 2000);
-    let input = dir.path().join("input.jsonl");
-    write_jsonl(&input, &lines);
-    let (want_events, want_revisions) = replay(&input, dir.path());
+    let (want_events, want_revisions) = replayed(&lines, dir.path());
     assert_eq!(want_revisions.len(), lines.len());
     let expected: BTreeMap<String, Value> = want_events
         .iter()

@@ -32,9 +32,7 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
     }
     lines.extend(corpus_stories("newsdiffs_se_2017.jsonl", 4, 6));
     lines.extend(corpus_stories("govuk_gitgovuk.jsonl", 2, 4));
-    let input = dir.path().join("input.jsonl");
-    write_jsonl(&input, &lines);
-    let (want_events, want_revisions) = replay(&input, dir.path());
+    let (want_events, want_revisions) = replayed(&lines, dir.path());
     assert_eq!(want_revisions.len(), lines.len());
 
     let topics = Topics::new("equiv");

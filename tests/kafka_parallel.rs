@@ -34,9 +34,7 @@ fn parallel_workers_give_replays_events_for_many_stories_over_partitions() {
     let mut lines = synthetic(30, 6);
     lines.extend(corpus_stories("newsdiffs_se_2017.jsonl", 8, 5));
     lines.extend(corpus_stories("govuk_gitgovuk.jsonl", 6, 4));
-    let input = dir.path().join("input.jsonl");
-    write_jsonl(&input, &lines);
-    let (want_events, want_revisions) = replay(&input, dir.path());
+    let (want_events, want_revisions) = replayed(&lines, dir.path());
     assert_eq!(want_revisions.len(), lines.len());
 
     let topics = Topics::new("par");

@@ -453,6 +453,13 @@ impl Reader {
     }
 }
 
+/// `lines` written to `dir/input.jsonl` and run through `redline replay`: (events, revisions).
+pub fn replayed(lines: &[String], dir: &Path) -> (Vec<Value>, Vec<Value>) {
+    let input = dir.join("input.jsonl");
+    write_jsonl(&input, lines);
+    replay(&input, dir)
+}
+
 /// `redline replay` over a JSONL file: (events, revisions).
 pub fn replay(input: &Path, dir: &Path) -> (Vec<Value>, Vec<Value>) {
     let ev = dir.join("replay-events.jsonl");
