@@ -90,11 +90,7 @@ fn bad_input_goes_to_dlq_with_reason_and_stream_continues() {
     revisions.read_until("3 revisions", Duration::from_secs(60), |r| r.len() >= 3);
     let mut changes = Reader::new(&brokers, &topics.changes);
     changes.drain(Duration::from_secs(30));
-    proc.sigterm();
-    assert!(proc
-        .wait_exit(Duration::from_secs(30))
-        .expect("exits")
-        .success());
+    proc.shutdown(Duration::from_secs(30));
 
     assert_eq!(dlq.records.len(), 5, "exactly the five bad records");
     let by_kind: BTreeMap<String, &Rec> = dlq

@@ -57,15 +57,7 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
     alerts.drain(Duration::from_secs(30));
     let mut state = Reader::new(&brokers, &topics.state);
     state.drain(Duration::from_secs(30));
-    proc.sigterm();
-    let status = proc
-        .wait_exit(Duration::from_secs(30))
-        .expect("exits after SIGTERM");
-    assert!(
-        status.success(),
-        "graceful shutdown exits 0: {status}\n{}",
-        proc.log_text()
-    );
+    proc.shutdown(Duration::from_secs(30));
 
     // Events: the same set, and per story in the same order, as replay.
     let got: Vec<Value> = changes

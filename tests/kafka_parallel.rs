@@ -68,15 +68,7 @@ fn parallel_workers_give_replays_events_for_many_stories_over_partitions() {
     });
     let mut state = Reader::new(&brokers, &topics.state);
     state.drain(Duration::from_secs(30));
-    proc.sigterm();
-    let status = proc
-        .wait_exit(Duration::from_secs(30))
-        .expect("exits after SIGTERM");
-    let log = proc.log_text();
-    assert!(
-        status.success(),
-        "graceful shutdown exits 0: {status}\n{log}"
-    );
+    let log = proc.shutdown(Duration::from_secs(30));
 
     // The chunks really ran stories in parallel and chained versions of one story.
     let chunks = log_fields(&log, "chunk processed");

@@ -46,14 +46,7 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
 
     // Stop A mid-stream (more input is arriving) — B must take A's partitions over.
     produce(&p, &topics.versions, &inputs[half..half + stories]);
-    a.sigterm();
-    let status = a
-        .wait_exit(Duration::from_secs(60))
-        .expect("A exits after SIGTERM");
-    assert!(
-        status.success(),
-        "A shuts down cleanly with exit 0: {status}"
-    );
+    a.shutdown(Duration::from_secs(60));
     produce(&p, &topics.versions, &inputs[half + stories..]);
     revisions.read_until("all input processed", Duration::from_secs(180), |r| {
         r.len() >= lines.len()
@@ -65,13 +58,7 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
     std::thread::sleep(Duration::from_secs(1));
     changes.drain(Duration::from_secs(30));
     revisions.drain(Duration::from_secs(30));
-    b.sigterm();
-    assert!(b
-        .wait_exit(Duration::from_secs(60))
-        .expect("B exits")
-        .success());
-
-    let b_log = b.log_text();
+    let b_log = b.shutdown(Duration::from_secs(60));
     let restored_lines: Vec<&str> = b_log
         .lines()
         .filter(|l| l.contains("partitions assigned; state restored"))

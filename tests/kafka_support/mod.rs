@@ -224,6 +224,22 @@ impl Proc {
         assert!(st.success());
     }
 
+    /// SIGTERM, then the graceful shutdown DESIGN promises: exit 0 within `timeout`. Returns
+    /// the instance's log.
+    pub fn shutdown(&mut self, timeout: Duration) -> String {
+        self.sigterm();
+        let status = self.wait_exit(timeout);
+        let log = self.log_text();
+        match status {
+            Some(s) if s.success() => log,
+            Some(s) => panic!("{} exited {s} after SIGTERM, not 0:\n{log}", self.name),
+            None => panic!(
+                "{} still running {timeout:?} after SIGTERM:\n{log}",
+                self.name
+            ),
+        }
+    }
+
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
