@@ -1,5 +1,6 @@
 //! Where one `Engine::process` call spends its time, stage by stage, on the benchmark pairs
 //! (medians over repeated runs). `cargo run --release --example stage_times [PAIR]`.
+//! `stage_times PAIR --loop N` only repeats the timed `process` call N times, for `perf record`.
 #[path = "../bench/pairs.rs"]
 mod pairs;
 
@@ -14,8 +15,39 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let only = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args().collect();
+    let only = args.get(1).cloned();
     let engine = Engine::with_defaults();
+    if let (Some(name), Some("--loop"), Some(n)) = (
+        only.as_deref(),
+        args.get(2).map(String::as_str),
+        args.get(3).and_then(|n| n.parse::<usize>().ok()),
+    ) {
+        let p = pairs::all_pairs()
+            .into_iter()
+            .find(|p| p.name == name)
+            .expect("a pair name");
+        let old = engine
+            .process(None, &p.old, &Origin::default(), "now")
+            .state;
+        let new = engine
+            .process(Some(&old), &p.new, &Origin::default(), "now")
+            .state;
+        // Old -> new, then new -> old (an edit undone costs about the same), each against the
+        // analysis the engine already holds, as in production.
+        let mut old_version = p.old.clone();
+        old_version.version = None;
+        for _ in 0..n {
+            std::hint::black_box(engine.process(
+                Some(&new),
+                &old_version,
+                &Origin::default(),
+                "now",
+            ));
+            std::hint::black_box(engine.process(Some(&old), &p.new, &Origin::default(), "now"));
+        }
+        return;
+    }
     let whole = |p: &str| engine.rules.is_whole_paragraph(p);
     for p in pairs::all_pairs() {
         if only.as_deref().is_some_and(|o| o != p.name) {
