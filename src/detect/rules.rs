@@ -7,7 +7,7 @@ use crate::model::{Kind, Severity};
 use crate::text::normalise::ascii_fold;
 use crate::UsageError;
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -73,26 +73,36 @@ pub struct Category {
     pub severity: Severity,
     /// Has entries in `Rules::words`.
     has_words: bool,
-    /// Its `patterns` as one alternation (one scan of the text, not one per pattern).
-    patterns: Option<Regex>,
-    vetoes: Vec<Regex>,
+    /// Has `patterns` (found by `Rules::pattern_search`).
+    has_patterns: bool,
     /// Empty: every kind.
     kinds: Vec<Kind>,
 }
 
 impl Category {
-    /// `text` is ASCII-folded; `word_hit`: one of the category's words is in it.
-    fn applies(&self, kind: Kind, text: &str, word_hit: bool) -> bool {
+    /// What the text showed for this category: one of its words or patterns, or an `exclude`.
+    fn applies(&self, kind: Kind, hit: Hit) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&kind) {
             return false;
         }
-        let hit = match &self.patterns {
-            _ if word_hit => true,
-            Some(p) => p.is_match(text),
-            None => !self.has_words,
-        };
-        hit && !self.vetoes.iter().any(|v| v.is_match(text))
+        let matched = hit.word || hit.pattern || (!self.has_words && !self.has_patterns);
+        matched && !hit.excluded
     }
+}
+
+/// What one text showed for one category.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hit {
+    word: bool,
+    pattern: bool,
+    excluded: bool,
+}
+
+/// Which category a member of `Rules::pattern_search` belongs to, and whether it is an `exclude`.
+#[derive(Debug, Clone, Copy)]
+struct PatternOwner {
+    category: usize,
+    exclude: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -103,10 +113,14 @@ pub struct Rules {
     /// Every category's `words`, found in one pass over the text by `word_search`.
     words: Vec<Word>,
     word_search: AhoCorasick,
+    /// Every category's `patterns` and `exclude`s, found in one pass over the text; member `i`
+    /// belongs to `pattern_owners[i]`.
+    pattern_search: RegexSet,
+    pattern_owners: Vec<PatternOwner>,
     /// Whole paragraphs that are page furniture, not story ("Texten uppdateras", share links).
-    pub ignore_paragraphs: Vec<Regex>,
+    ignore_paragraphs: RegexSet,
     /// Paragraphs that are one finding however many sentences they have (correction notes).
-    pub whole_paragraphs: Vec<Regex>,
+    whole_paragraphs: RegexSet,
 }
 
 /// What the rules say about one event.
@@ -151,34 +165,30 @@ impl Rules {
             })?;
             kind_severity.insert(kind, sev(v, &format!("[severity.kinds] {k:?}"))?);
         }
-        let ignore_paragraphs = file
-            .ignore
-            .paragraphs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                compile(p).map_err(|e| {
-                    UsageError(format!(
-                        "rules file {origin}: [ignore] paragraphs #{}: {e}",
-                        i + 1
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let whole_paragraphs = file
-            .units
-            .whole_paragraphs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                compile(p).map_err(|e| {
-                    UsageError(format!(
-                        "rules file {origin}: [units] whole_paragraphs #{}: {e}",
-                        i + 1
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        for (i, p) in file.ignore.paragraphs.iter().enumerate() {
+            compile(p).map_err(|e| {
+                UsageError(format!(
+                    "rules file {origin}: [ignore] paragraphs #{}: {e}",
+                    i + 1
+                ))
+            })?;
+        }
+        for (i, p) in file.units.whole_paragraphs.iter().enumerate() {
+            compile(p).map_err(|e| {
+                UsageError(format!(
+                    "rules file {origin}: [units] whole_paragraphs #{}: {e}",
+                    i + 1
+                ))
+            })?;
+        }
+        let set = |patterns: &[String], what: &str| {
+            compile_set(patterns)
+                .map_err(|e| UsageError(format!("rules file {origin}: {what} together: {e}")))
+        };
+        let ignore_paragraphs = set(&file.ignore.paragraphs, "[ignore] paragraphs")?;
+        let whole_paragraphs = set(&file.units.whole_paragraphs, "[units] whole_paragraphs")?;
+        let mut patterns = Vec::new();
+        let mut pattern_owners = Vec::new();
 
         let mut categories = Vec::new();
         let mut words = Vec::new();
@@ -209,21 +219,14 @@ impl Rules {
             for (j, p) in c.patterns.iter().enumerate() {
                 compile(p).map_err(|e| UsageError(format!("{at}: pattern #{}: {e}", j + 1)))?;
             }
-            let patterns = (!c.patterns.is_empty())
-                .then(|| {
-                    let any: Vec<String> = c.patterns.iter().map(|p| format!("(?:{p})")).collect();
-                    compile(&any.join("|"))
-                })
-                .transpose()
-                .map_err(|e| UsageError(format!("{at}: `patterns` together: {e}")))?;
-            let vetoes = c
-                .exclude
-                .iter()
-                .enumerate()
-                .map(|(j, p)| {
-                    compile(p).map_err(|e| UsageError(format!("{at}: exclude #{}: {e}", j + 1)))
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            for (j, p) in c.exclude.iter().enumerate() {
+                compile(p).map_err(|e| UsageError(format!("{at}: exclude #{}: {e}", j + 1)))?;
+            }
+            let category = categories.len();
+            for (list, exclude) in [(&c.patterns, false), (&c.exclude, true)] {
+                patterns.extend(list.iter().cloned());
+                pattern_owners.extend(list.iter().map(|_| PatternOwner { category, exclude }));
+            }
             let kinds = c
                 .kinds
                 .iter()
@@ -246,8 +249,7 @@ impl Rules {
                 cameo: c.cameo.clone(),
                 severity,
                 has_words: !c.words.is_empty(),
-                patterns,
-                vetoes,
+                has_patterns: !c.patterns.is_empty(),
                 kinds,
             });
         }
@@ -256,12 +258,15 @@ impl Rules {
             .ascii_case_insensitive(true)
             .build(words.iter().map(|w| &w.text))
             .map_err(|e| UsageError(format!("rules file {origin}: `words`: {e}")))?;
+        let pattern_search = set(&patterns, "the categories' `patterns` and `exclude`s")?;
         Ok(Rules {
             default_severity,
             kind_severity,
             categories,
             words,
             word_search,
+            pattern_search,
+            pattern_owners,
             ignore_paragraphs,
             whole_paragraphs,
         })
@@ -274,17 +279,26 @@ impl Rules {
             .get(&kind)
             .unwrap_or(&self.default_severity);
         let text = ascii_fold(text);
-        let mut word_hit = vec![false; self.categories.len()];
+        let mut hits = vec![Hit::default(); self.categories.len()];
         for m in self.word_search.find_overlapping_iter(text.as_ref()) {
             let w = &self.words[m.pattern().as_usize()];
             if w.stands_alone(&text, m.start(), m.end()) {
-                word_hit[w.category] = true;
+                hits[w.category].word = true;
+            }
+        }
+        for i in self.pattern_search.matches(&text).iter() {
+            let owner = self.pattern_owners[i];
+            let hit = &mut hits[owner.category];
+            if owner.exclude {
+                hit.excluded = true;
+            } else {
+                hit.pattern = true;
             }
         }
         let mut categories = Vec::new();
         let mut cameo = Vec::new();
-        for (c, &word_hit) in self.categories.iter().zip(&word_hit) {
-            if c.applies(kind, &text, word_hit) {
+        for (c, &hit) in self.categories.iter().zip(&hits) {
+            if c.applies(kind, hit) {
                 categories.push(c.name.clone());
                 if let Some(code) = &c.cameo {
                     cameo.push(code.clone());
@@ -300,15 +314,11 @@ impl Rules {
     }
 
     pub fn is_ignored_paragraph(&self, paragraph: &str) -> bool {
-        let paragraph = ascii_fold(paragraph);
-        self.ignore_paragraphs
-            .iter()
-            .any(|r| r.is_match(&paragraph))
+        self.ignore_paragraphs.is_match(&ascii_fold(paragraph))
     }
 
     pub fn is_whole_paragraph(&self, paragraph: &str) -> bool {
-        let paragraph = ascii_fold(paragraph);
-        self.whole_paragraphs.iter().any(|r| r.is_match(&paragraph))
+        self.whole_paragraphs.is_match(&ascii_fold(paragraph))
     }
 }
 
@@ -318,6 +328,16 @@ fn compile(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(&ascii_fold(pattern))
         .case_insensitive(true)
         .size_limit(1 << 22)
+        .build()
+}
+
+/// Many patterns as one [`RegexSet`] (one scan of the text, not one per pattern), folded and
+/// case-insensitive like [`compile`].
+fn compile_set(patterns: &[String]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(patterns.iter().map(|p| ascii_fold(p)))
+        .case_insensitive(true)
+        .size_limit(1 << 24)
+        .dfa_size_limit(1 << 26)
         .build()
 }
 
