@@ -124,6 +124,21 @@ fn a_moved_paragraph_emits_nothing_and_is_recorded_as_moved() {
 }
 
 #[test]
+fn a_moved_paragraph_cut_into_sentences_differently_emits_nothing() {
+    // "–We" unspaced is not read as a quote's dash, so the old paragraph is three sentences;
+    // "– We" makes it one quote. Moved as well, it is still the same words.
+    let old = "The storm reached the island on Tuesday night.\n\n\
+Roads to the airport were closed by the police.\n\n\
+–We are shocked by the damage. The port is destroyed. It is a disaster, said harbour master \
+Lena Berg, according to the radio.";
+    let new = "– We are shocked by the damage. The port is destroyed. It is a disaster, said \
+harbour master Lena Berg, according to the radio.\n\n\
+The storm reached the island on Tuesday night.\n\n\
+Roads to the airport were closed by the police.";
+    assert_eq!(diff(old, new), vec![]);
+}
+
+#[test]
 fn one_added_sentence_is_exactly_one_fact_added() {
     let new = format!("{BODY}\n\nThe talks are expected to last two days.");
     let events = diff(BODY, &new);

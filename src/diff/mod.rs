@@ -103,56 +103,35 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
         matched.pairs(&hunks);
         return matched.finish(Vec::new());
     }
-    for op in capture_diff_slices(Algorithm::Myers, &op_, &np_) {
-        match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                for k in 0..len {
-                    let (or, nr) = (
-                        old.paragraphs[old_index + k].0.clone(),
-                        new.paragraphs[new_index + k].0.clone(),
-                    );
-                    if or.len() == nr.len() {
-                        same.extend(or.zip(nr));
-                    } else {
-                        resplit.push(Op::Resplit { old: or, new: nr });
-                    }
+    let segs = segments(&op_, &np_);
+    let (old_moved, new_moved) = moved_resplit_paragraphs(old, new, &segs, &mut resplit);
+    for seg in segs {
+        match seg {
+            Segment::Equal(o, n) => {
+                let (or, nr) = (old.paragraphs[o].0.clone(), new.paragraphs[n].0.clone());
+                if or.len() == nr.len() {
+                    same.extend(or.zip(nr));
+                } else {
+                    resplit.push(Op::Resplit { old: or, new: nr });
                 }
             }
-            other => {
-                let (o, n) = (other.old_range(), other.new_range());
-                let orange = sentence_range(old, o);
-                let nrange = sentence_range(new, n);
-                let ok: Vec<u64> = old.sentences[orange.clone()]
-                    .iter()
-                    .map(|s| s.key)
-                    .collect();
-                let nk: Vec<u64> = new.sentences[nrange.clone()]
-                    .iter()
-                    .map(|s| s.key)
-                    .collect();
+            Segment::Changed(o, n) => {
+                let sentences = |d: &Document, ps: std::ops::Range<usize>, moved: &[bool]| {
+                    ps.filter(|&p| !moved[p])
+                        .flat_map(|p| d.paragraphs[p].0.clone())
+                        .collect::<Vec<usize>>()
+                };
+                let (os, ns) = (sentences(old, o, &old_moved), sentences(new, n, &new_moved));
+                let ok: Vec<u64> = os.iter().map(|&i| old.sentences[i].key).collect();
+                let nk: Vec<u64> = ns.iter().map(|&i| new.sentences[i].key).collect();
                 let mut ro = Vec::new();
                 let mut ins = Vec::new();
-                for sop in capture_diff_slices(Algorithm::Myers, &ok, &nk) {
-                    match sop {
-                        DiffOp::Equal {
-                            old_index,
-                            new_index,
-                            len,
-                        } => {
-                            for k in 0..len {
-                                same.push((
-                                    orange.start + old_index + k,
-                                    nrange.start + new_index + k,
-                                ));
-                            }
-                        }
-                        other => {
-                            ro.extend(other.old_range().map(|i| orange.start + i));
-                            ins.extend(other.new_range().map(|i| nrange.start + i));
+                for sseg in segments(&ok, &nk) {
+                    match sseg {
+                        Segment::Equal(a, b) => same.push((os[a], ns[b])),
+                        Segment::Changed(a, b) => {
+                            ro.extend(a.map(|i| os[i]));
+                            ins.extend(b.map(|i| ns[i]));
                         }
                     }
                 }
@@ -177,18 +156,92 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
     matched.finish(same)
 }
 
-/// The sentence index range covered by a range of paragraphs.
-fn sentence_range(d: &Document, paras: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    if paras.is_empty() {
-        // An empty side: position it where the next paragraph would start.
-        let at = d
-            .paragraphs
-            .get(paras.start)
-            .map(|(r, _)| r.start)
-            .unwrap_or(d.sentences.len());
-        return at..at;
+/// A step of the sequence diff of two key lists.
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    /// `a[i] == b[j]`, kept in place.
+    Equal(usize, usize),
+    /// Ranges of `a` and `b` (either may be empty) with no element kept in place.
+    Changed(std::ops::Range<usize>, std::ops::Range<usize>),
+}
+
+/// The sequence diff of `a` and `b` (Myers, minimal), in order. Keys found on one side only can
+/// never be kept, so they are dropped before Myers runs (as GNU diff does): its cost is
+/// (N+M)·D, and two unrelated texts would otherwise make both N+M and D their whole length.
+fn segments(a: &[u64], b: &[u64]) -> Vec<Segment> {
+    let in_a: FxHashSet<u64> = a.iter().copied().collect();
+    let in_b: FxHashSet<u64> = b.iter().copied().collect();
+    let ia: Vec<usize> = (0..a.len()).filter(|&i| in_b.contains(&a[i])).collect();
+    let ib: Vec<usize> = (0..b.len()).filter(|&j| in_a.contains(&b[j])).collect();
+    let ka: Vec<u64> = ia.iter().map(|&i| a[i]).collect();
+    let kb: Vec<u64> = ib.iter().map(|&j| b[j]).collect();
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let push_changed = |out: &mut Vec<Segment>, i: usize, j: usize, to_i: usize, to_j: usize| {
+        if i < to_i || j < to_j {
+            out.push(Segment::Changed(i..to_i, j..to_j));
+        }
+    };
+    for op in capture_diff_slices(Algorithm::Myers, &ka, &kb) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                let (o, n) = (ia[old_index + k], ib[new_index + k]);
+                push_changed(&mut out, i, j, o, n);
+                out.push(Segment::Equal(o, n));
+                (i, j) = (o + 1, n + 1);
+            }
+        }
     }
-    d.paragraphs[paras.start].0.start..d.paragraphs[paras.end - 1].0.end
+    push_changed(&mut out, i, j, a.len(), b.len());
+    out
+}
+
+/// Paragraphs that moved *and* are cut into sentences differently (a quote's dash spaced
+/// differently can do that): same words, so a `Resplit`, not removals and additions. Equal
+/// paragraph keys pair in order. Returns which old and new paragraphs are taken.
+fn moved_resplit_paragraphs(
+    old: &Document,
+    new: &Document,
+    segs: &[Segment],
+    resplit: &mut Vec<Op>,
+) -> (Vec<bool>, Vec<bool>) {
+    let mut old_moved = vec![false; old.paragraphs.len()];
+    let mut new_moved = vec![false; new.paragraphs.len()];
+    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::default();
+    for seg in segs.iter().rev() {
+        if let Segment::Changed(o, _) = seg {
+            for p in o.clone().rev() {
+                by_key.entry(old.paragraphs[p].1).or_default().push(p);
+            }
+        }
+    }
+    if by_key.is_empty() {
+        return (old_moved, new_moved);
+    }
+    for seg in segs {
+        let Segment::Changed(_, n) = seg else {
+            continue;
+        };
+        for p in n.clone() {
+            let (nr, key) = new.paragraphs[p].clone();
+            let Some(o) = by_key.get_mut(&key).and_then(Vec::pop) else {
+                continue;
+            };
+            let or = old.paragraphs[o].0.clone();
+            // Same sentence count: the sentence-level move step sees it.
+            if or.len() != nr.len() {
+                old_moved[o] = true;
+                new_moved[p] = true;
+                resplit.push(Op::Resplit { old: or, new: nr });
+            }
+        }
+    }
+    (old_moved, new_moved)
 }
 
 /// `hash_tokens` of the two token lists joined, without joining them.
@@ -531,6 +584,32 @@ mod tests {
         let al = align(&a, &b, 1_000);
         assert!(al.coarse);
         assert!(al.ops.iter().any(|op| matches!(op, Op::Moved { .. })));
+    }
+
+    #[test]
+    fn segments_keep_shared_keys_in_order_and_group_the_rest() {
+        use Segment::*;
+        assert_eq!(
+            segments(&[1, 2, 3, 4, 5], &[9, 2, 8, 7, 4]),
+            vec![
+                Changed(0..1, 0..1),
+                Equal(1, 1),
+                Changed(2..3, 2..4),
+                Equal(3, 4),
+                Changed(4..5, 5..5)
+            ]
+        );
+        // Nothing shared: one block, whatever the lengths (and no Myers work at all).
+        assert_eq!(
+            segments(&[1, 2, 3], &[4, 5, 6, 7]),
+            vec![Changed(0..3, 0..4)]
+        );
+        assert_eq!(segments(&[], &[]), vec![]);
+        // A key on both sides but out of order is kept once, the other copy is changed.
+        assert_eq!(
+            segments(&[1, 2], &[2, 1]),
+            vec![Changed(0..0, 0..1), Equal(0, 1), Changed(1..2, 2..2)]
+        );
     }
 
     #[test]
