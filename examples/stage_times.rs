@@ -1,6 +1,7 @@
 //! Where one `Engine::process` call spends its time, stage by stage, on the benchmark pairs
 //! (medians over repeated runs). `cargo run --release --example stage_times [PAIR]`.
-//! `stage_times PAIR --loop N` only repeats the timed `process` call N times, for `perf record`.
+//! `stage_times PAIR --loop N` only repeats the timed `process` call N times, for `perf record`;
+//! `stage_times PAIR --build N` repeats a fresh analysis of the pair's new version.
 #[path = "../bench/pairs.rs"]
 mod pairs;
 
@@ -18,6 +19,29 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let only = args.get(1).cloned();
     let engine = Engine::with_defaults();
+    if let (Some(name), Some("--build"), Some(n)) = (
+        only.as_deref(),
+        args.get(2).map(String::as_str),
+        args.get(3).and_then(|n| n.parse::<usize>().ok()),
+    ) {
+        let p = pairs::all_pairs()
+            .into_iter()
+            .find(|p| p.name == name)
+            .expect("a pair name");
+        let (h, ps) = engine.text_of(&p.new);
+        let whole = |p: &str| engine.rules.is_whole_paragraph(p);
+        let clock = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(Document::build_with(&h, &ps, &whole, None));
+        }
+        let bytes: usize = ps.iter().map(String::len).sum();
+        let per = clock.elapsed() / n as u32;
+        println!(
+            "{name}: fresh build {per:?}, {:.3} µs/byte",
+            per.as_secs_f64() * 1e6 / bytes as f64
+        );
+        return;
+    }
     if let (Some(name), Some("--loop"), Some(n)) = (
         only.as_deref(),
         args.get(2).map(String::as_str),

@@ -4,6 +4,13 @@
 //! `(events, revision record, new state)`. Everything that touches files, terminals or Kafka is
 //! an adapter around it (`io`, `kafka`, `audit`).
 
+/// The engine allocates many small strings and vectors per sentence: jemalloc serves them
+/// faster than glibc's allocator and keeps less memory (BENCHMARKS.md; mimalloc was measured
+/// too). Declared here so the binary, the benchmarks and the tests all run on the allocator
+/// production uses.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 pub mod audit;
 pub mod config;
 pub mod detect;
