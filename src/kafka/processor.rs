@@ -16,7 +16,7 @@
 //!    generation is still the one it was polled under; parse (invalid input → dead letter);
 //!    look up each story's previous state (re-reading evicted state);
 //! 2. parallel: the engine (pure) and the JSON serialisation of its output, on
-//!    `processing.workers` scoped threads (the polling thread is one of them). The versions of
+//!    `processing.workers` threads (the polling thread and long-lived helpers). The versions of
 //!    one story (same partition and story_id) run in input order on one thread, each using the
 //!    previous one's output state; different stories run in parallel;
 //! 3. sequential, on the polling thread, in input order: produce the outputs, update the state
@@ -134,6 +134,10 @@ pub struct Pipeline {
     generations: HashMap<i32, u64>,
     generation_counter: u64,
     workers: usize,
+    /// The `workers - 1` threads that run the engine beside the polling thread. Long-lived:
+    /// the regex engines keep a warm lazy-DFA cache per thread, and threads spawned per chunk
+    /// made them build their states again and again (a fifth of all CPU time).
+    helpers: Option<rayon::ThreadPool>,
     /// Next input offset to process, per assigned partition (for the lag gauge).
     next_offsets: BTreeMap<i32, i64>,
     batch: Batch,
@@ -162,6 +166,18 @@ impl Pipeline {
         let threshold = p.config.alert_threshold();
         let workers = p.config.worker_threads();
         let capacity = p.config.limits.max_stories_in_memory;
+        let helpers = (workers > 1)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(workers - 1)
+                    .thread_name(|i| format!("redline-worker-{}", i + 1))
+                    .build()
+            })
+            .transpose()
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "cannot start engine worker threads; using one");
+                None
+            });
         Pipeline {
             engine: p.engine,
             config: p.config,
@@ -175,6 +191,7 @@ impl Pipeline {
             generations: HashMap::new(),
             generation_counter: 0,
             workers,
+            helpers,
             next_offsets: BTreeMap::new(),
             batch: Batch::default(),
             metrics: p.metrics,
@@ -452,17 +469,18 @@ impl Pipeline {
         let engine = &self.engine;
         let metrics = &*self.metrics;
         let threads = self.workers.min(groups.len());
-        if threads <= 1 {
+        let Some(helpers) = self.helpers.as_ref().filter(|_| threads > 1) else {
             return groups
                 .into_iter()
                 .flat_map(|g| run_group(engine, metrics, g))
                 .collect();
-        }
+        };
         // Biggest first, handed out one at a time, so the threads finish close together.
         groups.sort_by_key(|g| std::cmp::Reverse(g.cost));
         let slots: Vec<Mutex<Option<Group>>> =
             groups.into_iter().map(|g| Mutex::new(Some(g))).collect();
         let next = AtomicUsize::new(0);
+        let all = Mutex::new(Vec::new());
         let work = || {
             let mut out = Vec::new();
             while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -471,20 +489,16 @@ impl Pipeline {
                     out.extend(run_group(engine, metrics, g));
                 }
             }
-            out
+            all.lock().unwrap_or_else(|p| p.into_inner()).extend(out);
         };
-        std::thread::scope(|s| {
-            let work = &work;
-            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
-            let mut all = work();
-            for h in helpers {
-                match h.join() {
-                    Ok(out) => all.extend(out),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
+        // A panic in a helper is re-raised here, as a scoped thread's would be.
+        helpers.in_place_scope(|s| {
+            for _ in 1..threads {
+                s.spawn(|_| work());
             }
-            all
-        })
+            work();
+        });
+        all.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Produce the latest state of every story changed in the batch, to the input record's
