@@ -69,9 +69,15 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 /// The hash that chains revision records: SHA-256 of the record's JSON with `hash` empty.
 pub fn revision_hash(record: &RevisionRecord) -> String {
-    let mut r = record.clone();
-    r.hash = String::new();
-    sha256_hex(&serde_json::to_vec(&r).expect("revision records serialise"))
+    let json = if record.hash.is_empty() {
+        serde_json::to_vec(record)
+    } else {
+        serde_json::to_vec(&RevisionRecord {
+            hash: String::new(),
+            ..record.clone()
+        })
+    };
+    sha256_hex(&json.expect("revision records serialise"))
 }
 
 impl Engine {
