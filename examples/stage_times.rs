@@ -19,7 +19,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let only = args.get(1).cloned();
     let engine = Engine::with_defaults();
-    if let (Some(name), Some("--build"), Some(n)) = (
+    if let (Some(name), Some(mode), Some(n)) = (
         only.as_deref(),
         args.get(2).map(String::as_str),
         args.get(3).and_then(|n| n.parse::<usize>().ok()),
@@ -28,47 +28,10 @@ fn main() {
             .into_iter()
             .find(|p| p.name == name)
             .expect("a pair name");
-        let (h, ps) = engine.text_of(&p.new);
-        let whole = |p: &str| engine.rules.is_whole_paragraph(p);
-        let clock = Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(Document::build_with(&h, &ps, &whole, None));
-        }
-        let bytes: usize = ps.iter().map(String::len).sum();
-        let per = clock.elapsed() / n as u32;
-        println!(
-            "{name}: fresh build {per:?}, {:.3} µs/byte",
-            per.as_secs_f64() * 1e6 / bytes as f64
-        );
-        return;
-    }
-    if let (Some(name), Some("--loop"), Some(n)) = (
-        only.as_deref(),
-        args.get(2).map(String::as_str),
-        args.get(3).and_then(|n| n.parse::<usize>().ok()),
-    ) {
-        let p = pairs::all_pairs()
-            .into_iter()
-            .find(|p| p.name == name)
-            .expect("a pair name");
-        let old = engine
-            .process(None, &p.old, &Origin::default(), "now")
-            .state;
-        let new = engine
-            .process(Some(&old), &p.new, &Origin::default(), "now")
-            .state;
-        // Old -> new, then new -> old (an edit undone costs about the same), each against the
-        // analysis the engine already holds, as in production.
-        let mut old_version = p.old.clone();
-        old_version.version = None;
-        for _ in 0..n {
-            std::hint::black_box(engine.process(
-                Some(&new),
-                &old_version,
-                &Origin::default(),
-                "now",
-            ));
-            std::hint::black_box(engine.process(Some(&old), &p.new, &Origin::default(), "now"));
+        match mode {
+            "--build" => fresh_builds(&engine, &p, n),
+            "--loop" => process_loop(&engine, &p, n),
+            other => panic!("unknown mode {other:?}: --build N or --loop N"),
         }
         return;
     }
@@ -126,5 +89,39 @@ fn main() {
             print!(" {name}={:?}", median(t[i].clone()));
         }
         println!(" findings={}", median(t[7].clone()).as_nanos());
+    }
+}
+
+/// A fresh analysis of the pair's new version, `n` times: its cost per byte.
+fn fresh_builds(engine: &Engine, p: &pairs::Pair, n: usize) {
+    let (h, ps) = engine.text_of(&p.new);
+    let whole = |p: &str| engine.rules.is_whole_paragraph(p);
+    let clock = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(Document::build_with(&h, &ps, &whole, None));
+    }
+    let bytes: usize = ps.iter().map(String::len).sum();
+    let per = clock.elapsed() / n as u32;
+    println!(
+        "{}: fresh build {per:?}, {:.3} µs/byte",
+        p.name,
+        per.as_secs_f64() * 1e6 / bytes as f64
+    );
+}
+
+/// Old -> new, then new -> old (an edit undone costs about the same), `n` times each, against
+/// the analysis the engine already holds, as in production.
+fn process_loop(engine: &Engine, p: &pairs::Pair, n: usize) {
+    let old = engine
+        .process(None, &p.old, &Origin::default(), "now")
+        .state;
+    let new = engine
+        .process(Some(&old), &p.new, &Origin::default(), "now")
+        .state;
+    let mut old_version = p.old.clone();
+    old_version.version = None;
+    for _ in 0..n {
+        std::hint::black_box(engine.process(Some(&new), &old_version, &Origin::default(), "now"));
+        std::hint::black_box(engine.process(Some(&old), &p.new, &Origin::default(), "now"));
     }
 }
