@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 /// A fixed word list with constant-time lookup (built on first use).
 pub struct WordSet {
     words: &'static [&'static str],
-    set: OnceLock<std::collections::HashSet<&'static str>>,
+    /// Fx-hashed: the set is fixed, so no input can grow a collision chain in it.
+    set: OnceLock<rustc_hash::FxHashSet<&'static str>>,
 }
 
 impl WordSet {
