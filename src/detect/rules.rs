@@ -165,23 +165,13 @@ impl Rules {
             })?;
             kind_severity.insert(kind, sev(v, &format!("[severity.kinds] {k:?}"))?);
         }
-        for (i, p) in file.ignore.paragraphs.iter().enumerate() {
-            compile(p).map_err(|e| {
-                UsageError(format!(
-                    "rules file {origin}: [ignore] paragraphs #{}: {e}",
-                    i + 1
-                ))
-            })?;
-        }
-        for (i, p) in file.units.whole_paragraphs.iter().enumerate() {
-            compile(p).map_err(|e| {
-                UsageError(format!(
-                    "rules file {origin}: [units] whole_paragraphs #{}: {e}",
-                    i + 1
-                ))
-            })?;
-        }
+        // Each pattern alone first, so an error names the one at fault; then all as one set.
         let set = |patterns: &[String], what: &str| {
+            for (i, p) in patterns.iter().enumerate() {
+                compile(p).map_err(|e| {
+                    UsageError(format!("rules file {origin}: {what} #{}: {e}", i + 1))
+                })?;
+            }
             compile_set(patterns)
                 .map_err(|e| UsageError(format!("rules file {origin}: {what} together: {e}")))
         };
@@ -258,7 +248,12 @@ impl Rules {
             .ascii_case_insensitive(true)
             .build(words.iter().map(|w| &w.text))
             .map_err(|e| UsageError(format!("rules file {origin}: `words`: {e}")))?;
-        let pattern_search = set(&patterns, "the categories' `patterns` and `exclude`s")?;
+        // Each was compiled alone above, named by its category.
+        let pattern_search = compile_set(&patterns).map_err(|e| {
+            UsageError(format!(
+                "rules file {origin}: the categories' `patterns` and `exclude`s together: {e}"
+            ))
+        })?;
         Ok(Rules {
             default_severity,
             kind_severity,
@@ -424,6 +419,15 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.0.contains("fact.exploded"), "{e}");
+        let e = Rules::parse(
+            "[ignore]\nparagraphs = [\"^ok$\", \"[unclosed\"]\n[[category]]\nname = \"k\"\nwords = [\"a\"]\n",
+            "my.toml",
+        )
+        .unwrap_err();
+        assert!(
+            e.0.contains("my.toml") && e.0.contains("[ignore] paragraphs #2"),
+            "{e}"
+        );
     }
 
     #[test]
