@@ -62,7 +62,49 @@ pub async fn create_topics(
             Err((name, code)) => bail!("cannot create topic {name}: {code}"),
         }
     }
+    wait_until_served(&admin, config, &names.map(|n| n.as_str())).await?;
     Ok(out)
+}
+
+/// How long `create_topics` waits for the brokers to serve the new topics.
+const SERVED_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The controller acknowledges a new topic before every broker's metadata cache has it, so a
+/// `redline run` started right after `topics create` could be told the topic does not exist.
+/// Return only once each topic is listed with a leader for every partition.
+async fn wait_until_served(
+    admin: &AdminClient<DefaultClientContext>,
+    config: &Config,
+    names: &[&str],
+) -> Result<()> {
+    let deadline = tokio::time::Instant::now() + SERVED_TIMEOUT;
+    loop {
+        let md = admin
+            .inner()
+            .fetch_metadata(None, Duration::from_secs(5))
+            .with_context(|| format!("fetching metadata from {}", config.kafka.brokers))?;
+        let served = |name: &&str| {
+            md.topics().iter().any(|t| {
+                t.name() == *name
+                    && t.error().is_none()
+                    && !t.partitions().is_empty()
+                    && t.partitions().iter().all(|p| p.leader() >= 0)
+            })
+        };
+        let pending: Vec<&str> = names.iter().filter(|n| !served(n)).copied().collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            bail!(
+                "topics created but not served by {} after {:?}: {}",
+                config.kafka.brokers,
+                SERVED_TIMEOUT,
+                pending.join(", ")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Partition counts of the input and state topics. Fails with a readable message when either

@@ -155,6 +155,29 @@ impl Topics {
             let stdout = String::from_utf8_lossy(&out.stdout);
             let want = if round == 0 { "created\t" } else { "exists\t" };
             assert_eq!(stdout.matches(want).count(), 6, "round {round}: {stdout}");
+            self.assert_served(brokers, partitions);
+        }
+    }
+
+    /// Once `topics create` returns, a new client must see every topic with a leader for each
+    /// partition (the controller acknowledges creation before the broker serves the topic).
+    fn assert_served(&self, brokers: &str, partitions: i32) {
+        let client: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", brokers)
+            .create()
+            .expect("metadata client");
+        let md = client
+            .fetch_metadata(None, Duration::from_secs(10))
+            .expect("metadata");
+        for (_, name) in self.env() {
+            let topic = md.topics().iter().find(|t| t.name() == name);
+            let leaders: Vec<i32> = topic
+                .map(|t| t.partitions().iter().map(|p| p.leader()).collect())
+                .unwrap_or_default();
+            assert!(
+                leaders.len() == partitions as usize && leaders.iter().all(|&l| l >= 0),
+                "topic {name} not served right after `topics create`: partition leaders {leaders:?}"
+            );
         }
     }
 }
