@@ -40,7 +40,13 @@ fn main() -> anyhow::Result<()> {
     let mut records = 0;
     let mut offsets: BTreeMap<i32, i64> = BTreeMap::new();
     let mut pending = Vec::new();
+    let mut assigned = false;
     loop {
+        if !assigned && consumer.assignment().is_ok_and(|a| a.count() > 0) {
+            // bench/e2e.sh waits for this line before it starts producing.
+            eprintln!("passthrough: partitions assigned");
+            assigned = true;
+        }
         if let Some(m) = consumer.poll(Duration::from_millis(50)) {
             let m = m?;
             if open.is_none() {

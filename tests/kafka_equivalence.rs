@@ -2,6 +2,9 @@
 //! events `redline replay` yields (same core behind both adapters), one revision record per input
 //! version on `story.revisions`, alerts = the high-severity events, and state on the input
 //! record's partition number. Input: the example story (when present) and real corpus stories.
+//! Run twice: with the defaults (exactly-once), and at-least-once with tiny batches and room for
+//! only two stories in memory, where each closed batch's acknowledgements arrive while the next
+//! batch already changes the same stories, and committed stories are evicted and re-read.
 
 mod kafka_support;
 
@@ -12,6 +15,22 @@ use std::time::Duration;
 
 #[test]
 fn kafka_output_equals_replay_for_example_and_corpus_stories() {
+    equals_replay("equiv", &[]);
+}
+
+#[test]
+fn at_least_once_with_tiny_batches_and_evictions_equals_replay() {
+    equals_replay(
+        "equiv-alo",
+        &[
+            ("REDLINE_PROCESSING_GUARANTEE", "at_least_once"),
+            ("REDLINE_PROCESSING_BATCH_MAX_RECORDS", "3"),
+            ("REDLINE_LIMITS_MAX_STORIES_IN_MEMORY", "2"),
+        ],
+    );
+}
+
+fn equals_replay(name: &str, env: &[(&str, &str)]) {
     let brokers = brokers();
     let dir = tempfile::tempdir().unwrap();
     let mut lines = Vec::new();
@@ -35,7 +54,7 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
     let (want_events, want_revisions) = replayed(&lines, dir.path());
     assert_eq!(want_revisions.len(), lines.len());
 
-    let topics = Topics::new("equiv");
+    let topics = Topics::new(name);
     topics.create(&brokers, 3);
     let p = producer(&brokers);
     produce(
@@ -43,7 +62,7 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
         &topics.versions,
         &lines.iter().map(|l| Input::json(l)).collect::<Vec<_>>(),
     );
-    let mut proc = spawn_run(&brokers, &topics, &unique("g"), "equiv-1", &[], dir.path());
+    let mut proc = spawn_run(&brokers, &topics, &unique("g"), name, env, dir.path());
 
     let mut revisions = Reader::new(&brokers, &topics.revisions);
     revisions.read_until("one revision per input", Duration::from_secs(120), |r| {
@@ -151,7 +170,7 @@ fn kafka_output_equals_replay_for_example_and_corpus_stories() {
         );
     }
     println!(
-        "equivalence: {} input versions, {} stories, {} events, {} alerts, {} revisions, {} state records — identical to replay",
+        "equivalence[{name}]: {} input versions, {} stories, {} events, {} alerts, {} revisions, {} state records — identical to replay",
         lines.len(),
         input_partition.len(),
         got.len(),

@@ -206,8 +206,10 @@ fn poll_loop(
             }
         }
         if p.batch_due() {
-            p.commit(consumer)?;
+            p.close_batch(consumer)?;
         }
+        // At-least-once: commit the closed batch as far as its acknowledgements allow.
+        p.settle(consumer, false)?;
         if lag_updated.elapsed() >= Duration::from_secs(1) {
             lag_updated = std::time::Instant::now();
             p.update_lag(consumer);

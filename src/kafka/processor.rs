@@ -25,6 +25,12 @@
 //!
 //! State records are written once per story per batch (its latest state), at commit, instead
 //! of once per version: restore and re-fetch only ever read the latest.
+//!
+//! Committing a batch: exactly-once commits its transaction (blocking; one transaction at a
+//! time). At-least-once *closes* the batch and goes on processing the next one while the
+//! closed batch's acknowledgements arrive ([`InFlight`]): outputs acknowledged, then its state
+//! written and acknowledged, then its offsets committed. At most one batch is in flight; a
+//! rebalance, a shutdown or the next close waits for it.
 
 use super::client::Guarantee;
 use super::dlq;
@@ -41,7 +47,7 @@ use rdkafka::message::ToBytes;
 use rdkafka::message::{BorrowedMessage, Message};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -81,6 +87,26 @@ struct Batch {
     /// outputs are acknowledged).
     dirty: BTreeSet<Key>,
 }
+
+/// At-least-once: a closed batch whose acknowledgements are still arriving. Its offsets are
+/// committed only once everything it produced is acknowledged, in this order: outputs, then
+/// state (so a crash in between re-emits events rather than skipping them), then offsets.
+struct InFlight {
+    records: usize,
+    closed: Instant,
+    offsets: BTreeMap<i32, i64>,
+    input_timestamps: Vec<i64>,
+    outputs: VecDeque<DeliveryFuture>,
+    /// The batch's state records, made when it closed (later batches may change the same
+    /// stories again), sent once every output is acknowledged.
+    states: Vec<StateRecord>,
+    /// Sent state records, awaiting acknowledgement.
+    state_acks: VecDeque<(Key, u64, DeliveryFuture)>,
+}
+
+/// A story's latest state in a batch, serialised: key, which change of the story it is
+/// ([`StateStore::mark_committed`]), JSON.
+type StateRecord = (Key, u64, Vec<u8>);
 
 /// One polled record and the generation of its partition when it was polled.
 pub struct Gathered<'c> {
@@ -141,6 +167,7 @@ pub struct Pipeline {
     /// Next input offset to process, per assigned partition (for the lag gauge).
     next_offsets: BTreeMap<i32, i64>,
     batch: Batch,
+    in_flight: Option<InFlight>,
     metrics: Arc<Metrics>,
     rt: tokio::runtime::Handle,
     stop: Arc<AtomicBool>,
@@ -194,6 +221,7 @@ impl Pipeline {
             helpers,
             next_offsets: BTreeMap::new(),
             batch: Batch::default(),
+            in_flight: None,
             metrics: p.metrics,
             rt: p.rt,
             stop: p.stop,
@@ -501,14 +529,12 @@ impl Pipeline {
         all.into_inner().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Produce the latest state of every story changed in the batch, to the input record's
-    /// partition number (explicit partition: the state of input partition N lives in state
-    /// partition N, whatever any client's partitioner would pick).
-    fn send_states(&mut self) -> Result<Vec<(Key, DeliveryFuture)>> {
+    /// The latest state of every story changed in the open batch, serialised.
+    fn state_records(&mut self) -> Result<Vec<StateRecord>> {
         let dirty = std::mem::take(&mut self.batch.dirty);
-        let mut pending = Vec::with_capacity(dirty.len());
+        let mut records = Vec::with_capacity(dirty.len());
         for key in dirty {
-            let state = self.store.get(&key).ok_or_else(|| {
+            let (state, change) = self.store.get(&key).ok_or_else(|| {
                 anyhow!(
                     "the state of {} (partition {}) changed in this batch but is not in memory",
                     key.1,
@@ -516,20 +542,27 @@ impl Pipeline {
                 )
             })?;
             let json = serde_json::to_vec(state)?;
-            let f = self.send(
-                FutureRecord::to(&self.config.topics.state)
-                    .partition(key.0)
-                    .key(key.1.as_str())
-                    .payload(&json),
-            )?;
-            pending.push((key, f));
+            records.push((key, change, json));
         }
-        Ok(pending)
+        Ok(records)
     }
 
-    fn offsets_tpl(&self) -> Result<TopicPartitionList> {
+    /// Produce a state record to the input record's partition number (explicit partition: the
+    /// state of input partition N lives in state partition N, whatever any client's
+    /// partitioner would pick).
+    fn send_state(&self, (key, change, json): StateRecord) -> Result<(Key, u64, DeliveryFuture)> {
+        let f = self.send(
+            FutureRecord::to(&self.config.topics.state)
+                .partition(key.0)
+                .key(key.1.as_str())
+                .payload(&json),
+        )?;
+        Ok((key, change, f))
+    }
+
+    fn offsets_tpl(&self, offsets: &BTreeMap<i32, i64>) -> Result<TopicPartitionList> {
         let mut tpl = TopicPartitionList::new();
-        for (&p, &o) in &self.batch.offsets {
+        for (&p, &o) in offsets {
             tpl.add_partition_offset(&self.config.topics.versions, p, Offset::Offset(o))?;
         }
         Ok(tpl)
@@ -566,107 +599,117 @@ impl Pipeline {
         }
     }
 
-    /// Close the open batch: everything it produced becomes visible together with the consumed
-    /// offsets (exactly-once), or the offsets are committed after every output is acknowledged
-    /// (at-least-once). On an abortable failure the batch is rolled back and will be re-read.
+    /// Commit everything processed so far, waiting for it: exactly-once commits the open
+    /// transaction; at-least-once waits for the batch in flight, then closes the open batch and
+    /// waits for it too. Used before partitions are revoked and at shutdown. On an abortable
+    /// failure the uncommitted batches are rolled back and will be re-read.
     pub fn commit(&mut self, consumer: &GroupConsumer) -> Result<()> {
+        match self.guarantee {
+            Guarantee::ExactlyOnce => self.commit_eos(consumer),
+            Guarantee::AtLeastOnce => {
+                self.close_alo(consumer)?;
+                self.settle(consumer, true)
+            }
+        }
+    }
+
+    /// The open batch is due: exactly-once commits it; at-least-once closes it and lets its
+    /// acknowledgements arrive while the next batch is processed.
+    pub fn close_batch(&mut self, consumer: &GroupConsumer) -> Result<()> {
+        match self.guarantee {
+            Guarantee::ExactlyOnce => self.commit_eos(consumer),
+            Guarantee::AtLeastOnce => self.close_alo(consumer),
+        }
+    }
+
+    /// At-least-once: move the open batch in flight (after the one already in flight is
+    /// committed: they commit in order).
+    fn close_alo(&mut self, consumer: &GroupConsumer) -> Result<()> {
         if !self.batch.open {
             return Ok(());
         }
-        let records = self.batch.records;
-        let commit_started = Instant::now();
-        let result = match self.guarantee {
-            Guarantee::ExactlyOnce => self.commit_eos(consumer),
-            Guarantee::AtLeastOnce => self.commit_alo(consumer),
+        self.settle(consumer, true)?;
+        if !self.batch.open {
+            // Settling failed and rolled the open batch back with the one in flight.
+            return Ok(());
+        }
+        let states = self.state_records()?;
+        let batch = std::mem::take(&mut self.batch);
+        self.in_flight = Some(InFlight {
+            records: batch.records,
+            closed: Instant::now(),
+            offsets: batch.offsets,
+            input_timestamps: batch.input_timestamps,
+            outputs: batch.outputs.into(),
+            states,
+            state_acks: VecDeque::new(),
+        });
+        self.settle(consumer, false)
+    }
+
+    /// At-least-once: move the batch in flight along as far as its acknowledgements allow
+    /// (`wait`: until it is committed). Call it often: the poll loop does, every round.
+    pub fn settle(&mut self, consumer: &GroupConsumer, wait: bool) -> Result<()> {
+        let Some(mut flight) = self.in_flight.take() else {
+            return Ok(());
         };
-        match result {
-            Ok(()) => {
-                self.metrics
-                    .commit_seconds
-                    .observe(commit_started.elapsed());
-                let now_ms = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_millis() as i64)
-                    .unwrap_or(0);
-                for &ts in &self.batch.input_timestamps {
-                    let ms = u64::try_from(now_ms - ts).unwrap_or(0);
-                    self.metrics
-                        .end_to_end_seconds
-                        .observe(Duration::from_millis(ms));
-                }
-                Metrics::inc(&self.metrics.transactions_committed, 1);
-                tracing::debug!(records, "batch committed");
-                self.batch = Batch::default();
-                self.store.enforce_bound();
-                self.update_gauges();
-                if self.last_progress.elapsed() > Duration::from_secs(10) {
-                    self.last_progress = Instant::now();
-                    let m = &self.metrics;
-                    tracing::info!(
-                        versions = m.versions.load(Ordering::Relaxed),
-                        events = m.events.load(Ordering::Relaxed),
-                        dead_letters = m.dead_letters.load(Ordering::Relaxed),
-                        stories_in_memory = self.store.in_memory(),
-                        "progress"
-                    );
-                }
+        match self.advance(&mut flight, consumer, wait) {
+            Ok(true) => {
+                self.committed(flight.records, flight.closed, &flight.input_timestamps);
+                Ok(())
+            }
+            Ok(false) => {
+                self.in_flight = Some(flight);
                 Ok(())
             }
             Err(TxnFailure::Abortable(e)) => {
-                tracing::warn!(error = %e, records, "batch failed; aborting and re-processing it");
+                tracing::warn!(error = %e, records = flight.records, "batch failed; re-processing it");
                 self.abort_and_rewind(consumer)
             }
             Err(TxnFailure::Fatal(e)) => Err(e),
         }
     }
 
-    fn commit_eos(&mut self, consumer: &GroupConsumer) -> Result<(), TxnFailure> {
-        let states = self.send_states().map_err(txn_failure)?;
-        let tpl = self.offsets_tpl().map_err(TxnFailure::Fatal)?;
-        let cgm = consumer
-            .group_metadata()
-            .ok_or_else(|| TxnFailure::Fatal(anyhow!("the consumer has no group metadata")))?;
-        let producer = &self.producer;
-        self.retry_txn("send_offsets_to_transaction", || {
-            producer.send_offsets_to_transaction(&tpl, &cgm, TXN_CALL_TIMEOUT)
-        })?;
-        self.retry_txn("commit_transaction", || {
-            producer.commit_transaction(TXN_CALL_TIMEOUT)
-        })?;
-        // Committed: every record was delivered. Learn where each state record landed so the
-        // story can be evicted and re-read later.
-        for (key, f) in states {
-            if let Ok(Ok(d)) = self.rt.block_on(f) {
-                self.store.mark_committed(&key, d.offset);
-            }
-        }
-        Ok(())
-    }
-
-    fn commit_alo(&mut self, consumer: &GroupConsumer) -> Result<(), TxnFailure> {
+    /// One step of [`Pipeline::settle`]: `Ok(true)` once the batch's offsets are committed.
+    fn advance(
+        &mut self,
+        flight: &mut InFlight,
+        consumer: &GroupConsumer,
+        wait: bool,
+    ) -> Result<bool, TxnFailure> {
         // 1. Every event, alert, revision and dead letter acknowledged…
-        for f in std::mem::take(&mut self.batch.outputs) {
-            match self.rt.block_on(f) {
-                Ok(Ok(_)) => {}
-                Ok(Err((e, _))) => return Err(TxnFailure::Abortable(e)),
-                Err(_) => return Err(TxnFailure::Abortable(KafkaError::Canceled)),
+        while let Some(f) = flight.outputs.front_mut() {
+            match delivery(&self.rt, f, wait) {
+                None => return Ok(false),
+                Some(Ok(_)) => {
+                    flight.outputs.pop_front();
+                }
+                Some(Err(e)) => return Err(TxnFailure::Abortable(e)),
             }
         }
-        // 2. …then the state (so a crash in between re-emits events rather than skipping them)…
-        let pending = self.send_states().map_err(txn_failure)?;
-        for (key, f) in pending {
-            match self.rt.block_on(f) {
-                Ok(Ok(d)) => self.store.mark_committed(&key, d.offset),
-                Ok(Err((e, _))) => return Err(TxnFailure::Abortable(e)),
-                Err(_) => return Err(TxnFailure::Abortable(KafkaError::Canceled)),
+        // 2. …then the state…
+        for record in std::mem::take(&mut flight.states) {
+            let sent = self.send_state(record).map_err(txn_failure)?;
+            flight.state_acks.push_back(sent);
+        }
+        while let Some((_, _, f)) = flight.state_acks.front_mut() {
+            match delivery(&self.rt, f, wait) {
+                None => return Ok(false),
+                Some(Ok(offset)) => {
+                    let (key, change, _) = flight.state_acks.pop_front().expect("front");
+                    self.store.mark_committed(&key, change, offset);
+                }
+                Some(Err(e)) => return Err(TxnFailure::Abortable(e)),
             }
         }
         // 3. …then the offsets.
-        let tpl = self.offsets_tpl().map_err(TxnFailure::Fatal)?;
+        let tpl = self
+            .offsets_tpl(&flight.offsets)
+            .map_err(TxnFailure::Fatal)?;
         let started = Instant::now();
         loop {
             match consumer.commit(&tpl, CommitMode::Sync) {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(true),
                 Err(e) => {
                     Metrics::inc(&self.metrics.broker_errors, 1);
                     let rebalancing = matches!(
@@ -687,6 +730,86 @@ impl Pipeline {
         }
     }
 
+    /// Exactly-once: everything the open batch produced becomes visible together with the
+    /// consumed offsets. On an abortable failure the batch is rolled back and will be re-read.
+    fn commit_eos(&mut self, consumer: &GroupConsumer) -> Result<()> {
+        if !self.batch.open {
+            return Ok(());
+        }
+        let records = self.batch.records;
+        let started = Instant::now();
+        match self.commit_transaction(consumer) {
+            Ok(()) => {
+                let batch = std::mem::take(&mut self.batch);
+                self.committed(records, started, &batch.input_timestamps);
+                Ok(())
+            }
+            Err(TxnFailure::Abortable(e)) => {
+                tracing::warn!(error = %e, records, "batch failed; aborting and re-processing it");
+                self.abort_and_rewind(consumer)
+            }
+            Err(TxnFailure::Fatal(e)) => Err(e),
+        }
+    }
+
+    fn commit_transaction(&mut self, consumer: &GroupConsumer) -> Result<(), TxnFailure> {
+        let mut states = Vec::new();
+        for record in self.state_records().map_err(txn_failure)? {
+            states.push(self.send_state(record).map_err(txn_failure)?);
+        }
+        let tpl = self
+            .offsets_tpl(&self.batch.offsets)
+            .map_err(TxnFailure::Fatal)?;
+        let cgm = consumer
+            .group_metadata()
+            .ok_or_else(|| TxnFailure::Fatal(anyhow!("the consumer has no group metadata")))?;
+        let producer = &self.producer;
+        self.retry_txn("send_offsets_to_transaction", || {
+            producer.send_offsets_to_transaction(&tpl, &cgm, TXN_CALL_TIMEOUT)
+        })?;
+        self.retry_txn("commit_transaction", || {
+            producer.commit_transaction(TXN_CALL_TIMEOUT)
+        })?;
+        // Committed: every record was delivered. Learn where each state record landed so the
+        // story can be evicted and re-read later.
+        for (key, change, mut f) in states {
+            if let Some(Ok(offset)) = delivery(&self.rt, &mut f, true) {
+                self.store.mark_committed(&key, change, offset);
+            }
+        }
+        Ok(())
+    }
+
+    /// Bookkeeping once a batch's offsets are committed: metrics, the memory bound, progress.
+    fn committed(&mut self, records: usize, started: Instant, input_timestamps: &[i64]) {
+        self.metrics.commit_seconds.observe(started.elapsed());
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        for &ts in input_timestamps {
+            let ms = u64::try_from(now_ms - ts).unwrap_or(0);
+            self.metrics
+                .end_to_end_seconds
+                .observe(Duration::from_millis(ms));
+        }
+        Metrics::inc(&self.metrics.transactions_committed, 1);
+        tracing::debug!(records, "batch committed");
+        self.store.enforce_bound();
+        self.update_gauges();
+        if self.last_progress.elapsed() > Duration::from_secs(10) {
+            self.last_progress = Instant::now();
+            let m = &self.metrics;
+            tracing::info!(
+                versions = m.versions.load(Ordering::Relaxed),
+                events = m.events.load(Ordering::Relaxed),
+                dead_letters = m.dead_letters.load(Ordering::Relaxed),
+                stories_in_memory = self.store.in_memory(),
+                "progress"
+            );
+        }
+    }
+
     /// Throw the open batch away and go back to the last committed point: state re-read from
     /// `story.state`, consumer positions reset to the committed offsets.
     pub fn abort_and_rewind(&mut self, consumer: &GroupConsumer) -> Result<()> {
@@ -704,6 +827,8 @@ impl Pipeline {
         }
         Metrics::inc(&self.metrics.transactions_aborted, 1);
         self.batch = Batch::default();
+        // At-least-once: the batch in flight is re-read too (its offsets are not committed).
+        self.in_flight = None;
         self.rewind(consumer)
     }
 
@@ -793,7 +918,7 @@ impl Pipeline {
         self.bump_generations(&parts);
         let result = if lost {
             // Our membership is gone: the offsets could not be committed; roll back.
-            if self.batch.open {
+            if self.batch.open || self.in_flight.is_some() {
                 self.abort_and_rewind(consumer)
             } else {
                 Ok(())
@@ -894,6 +1019,31 @@ fn run_group(engine: &Engine, metrics: &Metrics, group: Group) -> Vec<(usize, Re
         out.push((pos, done));
     }
     out
+}
+
+/// The outcome of one produced record: its offset, or the error. `wait`: block until it is
+/// known; else `None` while it is not known yet.
+fn delivery(
+    rt: &tokio::runtime::Handle,
+    f: &mut DeliveryFuture,
+    wait: bool,
+) -> Option<Result<i64, KafkaError>> {
+    use std::future::Future;
+    let outcome = if wait {
+        rt.block_on(&mut *f)
+    } else {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::Pin::new(&mut *f).poll(&mut cx) {
+            std::task::Poll::Ready(r) => r,
+            std::task::Poll::Pending => return None,
+        }
+    };
+    Some(match outcome {
+        Ok(Ok(d)) => Ok(d.offset),
+        Ok(Err((e, _))) => Err(e),
+        // The producer went away before reporting.
+        Err(_) => Err(KafkaError::Canceled),
+    })
 }
 
 /// A failure to produce at commit: a Kafka error aborts the batch (it is re-processed), any

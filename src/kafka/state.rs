@@ -4,9 +4,10 @@
 //! whose latest state is already committed are evicted. For an evicted story only its
 //! partition and the offset of its latest record in `story.state` are kept (tens of bytes), and
 //! the state is re-read from exactly that offset when the story gets a new version. Stories
-//! changed in the open transaction are never evicted (their state is not committed yet: the
-//! processor writes it to `story.state` when the batch commits), so the bound can be exceeded by
-//! at most one batch (`processing.batch_max_records`).
+//! whose latest state is not committed yet are never evicted (the processor writes it to
+//! `story.state` when their batch commits), so the bound can be exceeded by the stories of at
+//! most two batches (`processing.batch_max_records`): the open one and, in at-least-once mode,
+//! the one whose acknowledgements are still arriving.
 
 use crate::model::StoryState;
 use anyhow::{anyhow, bail, Context, Result};
@@ -25,6 +26,9 @@ pub type Key = (i32, String);
 struct Entry {
     state: StoryState,
     tick: u64,
+    /// Which write this is (store-wide counter): a state record acknowledged late marks the
+    /// entry committed only if the story has not changed again since the record was made.
+    change: u64,
     /// Offset of this state's record in `story.state`; `None` while it is only in the open
     /// transaction (not evictable).
     offset: Option<i64>,
@@ -34,6 +38,7 @@ struct Entry {
 pub struct StateStore {
     capacity: usize,
     tick: u64,
+    changes: u64,
     entries: HashMap<Key, Entry>,
     lru: BTreeMap<u64, Key>,
     evicted: HashMap<Key, i64>,
@@ -78,9 +83,10 @@ impl StateStore {
         }
     }
 
-    /// The state in memory, without counting as a use.
-    pub fn get(&self, key: &Key) -> Option<&StoryState> {
-        self.entries.get(key).map(|e| &e.state)
+    /// The state in memory, without counting as a use, and which change it is (for
+    /// [`StateStore::mark_committed`]).
+    pub fn get(&self, key: &Key) -> Option<(&StoryState, u64)> {
+        self.entries.get(key).map(|e| (&e.state, e.change))
     }
 
     fn insert(&mut self, key: Key, state: StoryState, offset: Option<i64>) {
@@ -91,12 +97,14 @@ impl StateStore {
             self.lru.remove(&old.tick);
         }
         self.tick += 1;
+        self.changes += 1;
         self.lru.insert(self.tick, key.clone());
         self.entries.insert(
             key,
             Entry {
                 state,
                 tick: self.tick,
+                change: self.changes,
                 offset,
             },
         );
@@ -112,9 +120,10 @@ impl StateStore {
         self.insert(key, state, Some(offset));
     }
 
-    /// The state record of `key` was committed at `offset`.
-    pub fn mark_committed(&mut self, key: &Key, offset: i64) {
-        if let Some(e) = self.entries.get_mut(key) {
+    /// The state record of `key` made from its `change` was committed at `offset`. Ignored
+    /// when the story has changed since: its newer state is not in `story.state` yet.
+    pub fn mark_committed(&mut self, key: &Key, change: u64, offset: i64) {
+        if let Some(e) = self.entries.get_mut(key).filter(|e| e.change == change) {
             e.offset = Some(e.offset.map_or(offset, |o| o.max(offset)));
         }
     }
@@ -369,9 +378,30 @@ mod tests {
         assert!(matches!(s.lookup(&(0, "c".into())), Lookup::InMemory(_)));
         assert!(matches!(s.lookup(&(0, "d".into())), Lookup::InMemory(_)));
         assert_eq!(s.lookup(&(0, "a".into())), Lookup::Evicted(10));
-        s.mark_committed(&(0, "c".into()), 12);
+        let change = s.get(&(0, "c".into())).unwrap().1;
+        s.mark_committed(&(0, "c".into()), change, 12);
         s.put_committed((0, "b".into()), st("b", 2), 13);
         assert_eq!(s.evicted(), 1);
+    }
+
+    #[test]
+    fn a_late_acknowledgement_never_marks_a_newer_state_committed() {
+        let mut s = StateStore::new(1);
+        let key: Key = (0, "a".into());
+        s.put_dirty(key.clone(), st("a", 1));
+        let first = s.get(&key).unwrap().1;
+        // Version 2 arrives while the record of version 1 is still being acknowledged.
+        s.put_dirty(key.clone(), st("a", 2));
+        s.mark_committed(&key, first, 7);
+        s.put_committed((0, "b".into()), st("b", 1), 8);
+        s.enforce_bound();
+        // Evicting "a" now would lose version 2 (story.state holds version 1 at offset 7).
+        assert!(matches!(s.lookup(&key), Lookup::InMemory(st) if st.version == 2));
+        let second = s.get(&key).unwrap().1;
+        s.mark_committed(&key, second, 9);
+        s.put_committed((0, "c".into()), st("c", 1), 10);
+        s.enforce_bound();
+        assert_eq!(s.lookup(&key), Lookup::Evicted(9));
     }
 
     #[test]
