@@ -4,7 +4,7 @@
 # same client settings, guarantee and batching, no engine) as the baseline.
 #
 #   bench/e2e.sh                       # uses $REDLINE_TEST_BROKERS, else starts scripts/test-broker
-#   N=3000 LAT_N=5000 RATE=1000 PARTITIONS=6 bench/e2e.sh
+#   N=3000 LAT_N=2000 LAT_WARMUP=1000 RATE=1000 PARTITIONS=6 bench/e2e.sh
 #   BIN_DIR=/tmp/redline-before bench/e2e.sh   # binaries copied from an earlier build (no build):
 #                                              # redline, passthrough, e2e_bench
 #   GUARANTEES=at_least_once PHASES=latency bench/e2e.sh   # a subset (default: both, both)
@@ -16,7 +16,10 @@
 #   steady RATE versions/s; latency = change-event record timestamp (story.changes) − input
 #   record timestamp (both CreateTime, set by the producers), p50/p99 over all events.
 #   The pass-through and redline are measured one after the other, never side by side: on two
-#   cores each would otherwise measure the other's CPU use.
+#   cores each would otherwise measure the other's CPU use. Each gets a warm-up first: LAT_WARMUP
+#   versions (taken after the measured ones in the corpus, story ids prefixed "warmup-", not
+#   measured) at the same RATE, then the LAT_N measured versions right after, so the figures
+#   are those of a running process, not of its first second (threads, connections, caches).
 #   For exactly_once that is when the event was produced inside the transaction; readers see it
 #   at commit (up to batch_max_ms later).
 # Versions come from ../shared/corpus/*.jsonl in file order (each story's versions in order).
@@ -24,7 +27,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 N="${N:-3000}"
-LAT_N="${LAT_N:-5000}"
+LAT_N="${LAT_N:-2000}"
+LAT_WARMUP="${LAT_WARMUP:-1000}"
 RATE="${RATE:-1000}"
 PARTITIONS="${PARTITIONS:-6}"
 GUARANTEES="${GUARANTEES:-at_least_once exactly_once}"
@@ -76,6 +80,10 @@ start_pt() { # input output group guarantee
   done
   echo "passthrough never got partitions; log: $LOGS/$3.log" >&2; exit 1
 }
+stream() { # topic -> the warm-up versions, then the LAT_N measured ones, at RATE
+  E2E_FROM="$LAT_N" E2E_STORY_PREFIX=warmup- "$EB" produce "$B" "$1" "$LAT_WARMUP" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+  "$EB" produce "$B" "$1" "$LAT_N" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+}
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
 
 echo "| guarantee | what | versions | throughput (versions/s) | p50 ms | p99 ms | max ms |"
@@ -97,12 +105,12 @@ for G in $GUARANTEES; do
     # ---- latency at a steady rate: the pass-through alone, then redline alone
     id2="$id-lat"; create "$id2-pt"; create "$id2"
     start_pt "$id2-pt.versions" "$id2-pt.changes" "$id2-ptg" "$G"
-    "$EB" produce "$B" "$id2-pt.versions" "$LAT_N" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
-    ptl=$("$EB" measure "$B" "$id2-pt.versions" "$id2-pt.changes" "$LAT_N"); kill "$PT_PID"
+    stream "$id2-pt.versions"
+    ptl=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2-pt.versions" "$id2-pt.changes" "$LAT_N"); kill "$PT_PID"
     start_run "$id2" "$G"
-    "$EB" produce "$B" "$id2.versions" "$LAT_N" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
-    rev=$("$EB" measure "$B" "$id2.versions" "$id2.revisions" "$LAT_N")
-    ev=$("$EB" measure "$B" "$id2.versions" "$id2.changes" 0)
+    stream "$id2.versions"
+    rev=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2.versions" "$id2.revisions" "$LAT_N")
+    ev=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2.versions" "$id2.changes" 0)
     kill "$RUN_PID"
     echo "| $G | pass-through @ $RATE/s | $LAT_N | $(field "$ptl" throughput_per_s) | $(field "$ptl" p50_ms) | $(field "$ptl" p99_ms) | $(field "$ptl" max_ms) |"
     echo "| $G | redline events @ $RATE/s | $(field "$ev" records) events | | $(field "$ev" p50_ms) | $(field "$ev" p99_ms) | $(field "$ev" max_ms) |"

@@ -2,12 +2,14 @@
 //!
 //! `e2e_bench produce BROKERS TOPIC N RATE CORPUS.jsonl…` — produces the first N versions of the
 //!   corpus files (in file order, so each story's versions stay in order; key = story_id; record
-//!   timestamp = send time), at RATE versions/s (0 = as fast as possible).
+//!   timestamp = send time), at RATE versions/s (0 = as fast as possible). `E2E_FROM=K` starts at
+//!   the K-th version instead; `E2E_STORY_PREFIX=P` prefixes every story_id (a warm-up stream).
 //! `e2e_bench measure BROKERS INPUT_TOPIC OUTPUT_TOPIC EXPECT` — reads both topics from the
 //!   beginning (read_committed) until OUTPUT holds EXPECT records (0: until it stops growing),
 //!   matches each output record to its input version by (story_id, version | to_version) and
 //!   prints one JSON line: records, throughput (records/s over the output timestamps' span),
 //!   and latency percentiles (output record timestamp − input record timestamp).
+//!   `E2E_SKIP_PREFIX=P` ignores records of stories named P…. With `E2E_TIMELINE=1` it also prints the latency per half second of input time to stderr.
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
@@ -38,12 +40,28 @@ fn produce(
         .set("queue.buffering.max.messages", "1000000")
         .create()?;
     let mut lines = Vec::with_capacity(n);
+    // E2E_FROM: skip that many versions first; E2E_STORY_PREFIX: rename the stories (a warm-up
+    // stream that must not touch the measured stories' state).
+    let mut skip: usize = std::env::var("E2E_FROM").map_or(Ok(0), |v| v.parse())?;
+    let prefix = std::env::var("E2E_STORY_PREFIX").unwrap_or_default();
     'files: for f in files {
         for line in std::io::BufReader::new(std::fs::File::open(f)?).lines() {
             let line = line?;
             if line.trim().is_empty() {
                 continue;
             }
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let line = if prefix.is_empty() {
+                line
+            } else {
+                let mut v: serde_json::Value = serde_json::from_str(&line)?;
+                let id = format!("{prefix}{}", v["story_id"].as_str().unwrap_or_default());
+                v["story_id"] = id.into();
+                v.to_string()
+            };
             lines.push(line);
             if lines.len() == n {
                 break 'files;
@@ -110,6 +128,8 @@ fn read(
     }
     consumer.assign(&tpl)?;
     let deadline = Instant::now() + timeout;
+    // E2E_SKIP_PREFIX: records of these stories (the warm-up stream) are not counted.
+    let skip_prefix = std::env::var("E2E_SKIP_PREFIX").ok();
     let mut out = Vec::new();
     let mut eof = BTreeSet::new();
     let mut last_growth = Instant::now();
@@ -133,6 +153,9 @@ fn read(
                 };
                 let v: serde_json::Value = serde_json::from_slice(m.payload().unwrap_or(b"{}"))?;
                 let story = v["story_id"].as_str().unwrap_or_default().to_string();
+                if skip_prefix.as_deref().is_some_and(|p| story.starts_with(p)) {
+                    continue;
+                }
                 let version = v["to_version"]
                     .as_u64()
                     .or(v["version"].as_u64())
@@ -160,10 +183,14 @@ fn measure(brokers: &str, input: &str, output: &str, expect: usize) -> anyhow::R
     let outs = read(brokers, output, expect, timeout)?;
     let ins = read(brokers, input, 0, timeout)?;
     let sent: HashMap<(String, u64), i64> = ins.into_iter().map(|(s, v, t)| ((s, v), t)).collect();
-    let mut lat: Vec<i64> = outs
+    let pairs: Vec<(i64, i64)> = outs
         .iter()
-        .filter_map(|(s, v, t)| sent.get(&(s.clone(), *v)).map(|i| t - i))
+        .filter_map(|(s, v, t)| sent.get(&(s.clone(), *v)).map(|i| (*i, t - i)))
         .collect();
+    if std::env::var_os("E2E_TIMELINE").is_some() {
+        timeline(&pairs);
+    }
+    let mut lat: Vec<i64> = pairs.iter().map(|&(_, l)| l).collect();
     lat.sort_unstable();
     let first = outs.iter().map(|o| o.2).min().unwrap_or(0);
     let last = outs.iter().map(|o| o.2).max().unwrap_or(0);
@@ -181,6 +208,28 @@ fn measure(brokers: &str, input: &str, output: &str, expect: usize) -> anyhow::R
         })
     );
     Ok(())
+}
+
+/// `E2E_TIMELINE=1`: latency per half second of input time, on stderr (warm-up vs steady).
+fn timeline(pairs: &[(i64, i64)]) {
+    let Some(first) = pairs.iter().map(|p| p.0).min() else {
+        return;
+    };
+    let mut buckets: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for &(sent, lat) in pairs {
+        buckets.entry((sent - first) / 500).or_default().push(lat);
+    }
+    for (b, mut l) in buckets {
+        l.sort_unstable();
+        eprintln!(
+            "t={:>5.1}s records={:>5} p50={:>4} p99={:>4} max={:>4}",
+            b as f64 / 2.0,
+            l.len(),
+            pct(&l, 0.5),
+            pct(&l, 0.99),
+            l[l.len() - 1]
+        );
+    }
 }
 
 fn main() -> anyhow::Result<()> {

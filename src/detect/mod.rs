@@ -1,6 +1,7 @@
 //! Findings to events: each aligned or unaligned sentence becomes at most one event, with its
 //! kind, figures, quote, entities and location; categories and severity come from the rules.
 
+pub mod patterns;
 pub mod rules;
 
 use crate::diff::cosmetic::{compare, Verdict};
