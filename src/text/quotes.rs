@@ -25,8 +25,10 @@ pub struct SpeakerContext {
     since_quote: usize,
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
     roles: Vec<(String, String)>,
-    /// Surnames of people named so far, so a later bare surname counts as a person.
-    people: std::collections::HashSet<String>,
+    /// Surnames of people named so far, so a later bare surname counts as a person. aHash:
+    /// asked for every reused sentence, and SipHash was a third of that; still keyed per
+    /// process, since the names come from input.
+    people: ahash::AHashSet<String>,
     log: std::cell::RefCell<Option<ContextUse>>,
 }
 
