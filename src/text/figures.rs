@@ -156,7 +156,10 @@ fn mark_space_thousands(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Digits inside a URL, an e-mail address or code are identifiers, not figures.
 fn inside_link_or_code(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    let start = text[..at]
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[at..]
         .find(char::is_whitespace)
         .map_or(text.len(), |i| at + i);
@@ -318,6 +321,12 @@ mod tests {
         assert_eq!(keys("at 18:05"), vec!["1805.001"]);
         assert_eq!(keys("twenty-five"), vec!["25"]);
         assert_eq!(keys("COVID-19 cases rose to 40"), vec!["40"]);
+    }
+
+    #[test]
+    fn a_figure_after_a_wide_space_is_read() {
+        // U+2009 THIN SPACE is three bytes: the token before the figure starts after all three.
+        assert_eq!(keys("har\u{2009}100 000 jobb"), vec!["100000"]);
     }
 
     #[test]
