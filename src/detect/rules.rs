@@ -113,8 +113,8 @@ pub struct Rules {
     /// Every category's `words`, found in one pass over the text by `word_search`.
     words: Vec<Word>,
     word_search: AhoCorasick,
-    /// Every category's `patterns` and `exclude`s, found in one pass over the text; member `i`
-    /// belongs to `pattern_owners[i]`.
+    /// Every category's `patterns` and `exclude`s (one prefix scan of the text picks the ones
+    /// to run, see [`PatternSet`]); member `i` belongs to `pattern_owners[i]`.
     pattern_search: PatternSet,
     pattern_owners: Vec<PatternOwner>,
     /// Whole paragraphs that are page furniture, not story ("Texten uppdateras", share links).
