@@ -343,7 +343,7 @@ impl Metrics {
         self.commit_seconds.render(
             &mut out,
             "transaction_commit_seconds",
-            "Time to commit a batch (transaction, or acknowledgements and offset commit).",
+            "Time to commit a batch: the transaction, or close to offset commit (at_least_once).",
         );
         let _ = writeln!(
             out,
