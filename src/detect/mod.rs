@@ -7,7 +7,7 @@ pub mod rules;
 use crate::diff::cosmetic::{compare, Verdict};
 use crate::diff::{Alignment, Op};
 use crate::model::{ChangedSentence, Kind, Location, NumberChange, Quote, SentenceDiff};
-use crate::text::{names, Document, Sentence};
+use crate::text::{Document, Sentence};
 
 /// One finding before it gets an id and metadata.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +31,7 @@ fn location(s: &Sentence) -> Option<Location> {
 }
 
 fn entities(s: &Sentence) -> Vec<String> {
-    let mut e = names::entities(&s.text);
+    let mut e = s.names.clone();
     if let Some(speaker) = s.quote.as_ref().and_then(|q| q.speaker.clone()) {
         if !e
             .iter()
@@ -207,7 +207,7 @@ pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<Chan
                 after: Some(n.text.clone()),
                 quote: None,
                 numbers: number_changes(Some(o), Some(n)),
-                entities: names::entities(&n.text),
+                entities: n.names.clone(),
                 location: None,
                 rule: "headline",
             });
@@ -221,7 +221,7 @@ pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<Chan
                 after: Some(n.text.clone()),
                 quote: None,
                 numbers: number_changes(None, Some(n)),
-                entities: names::entities(&n.text),
+                entities: n.names.clone(),
                 location: None,
                 rule: "headline",
             }),
@@ -235,7 +235,7 @@ pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<Chan
                 after: None,
                 quote: None,
                 numbers: number_changes(Some(o), None),
-                entities: names::entities(&o.text),
+                entities: o.names.clone(),
                 location: None,
                 rule: "headline",
             }),

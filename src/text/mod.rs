@@ -38,6 +38,8 @@ pub struct Unit {
     pub tokens: Vec<Token>,
     pub figures: Vec<Figure>,
     pub quote: Option<QuoteInfo>,
+    /// The names the sentence mentions, titles stripped, in order (an event's `entities`).
+    pub names: Vec<String>,
     /// Hash of `tokens`: equal hashes mean the same words and figures (punctuation, case, quote
     /// style and spacing aside).
     pub key: u64,
@@ -232,15 +234,18 @@ pub fn sentence(text: &str, paragraph: usize, index: usize) -> Sentence {
 fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
     let figures = figures::figures(&text);
     let tokens = tokenize(&text, &figures);
+    let words = names::words(&text);
+    let runs = names::name_runs(&words);
     let (quote, context) = match ctx {
         Some(ctx) => {
             ctx.track();
             let q = quotes::find_quote(&text, ctx);
-            quotes::observe(ctx, &text, q.as_ref());
+            quotes::observe_names(ctx, &text, &words, &runs, q.as_ref());
             (q, ctx.take_use())
         }
         None => (None, ContextUse::default()),
     };
+    let names = names::entities_of(&runs);
     let mut token_set: Vec<u64> = tokens
         .iter()
         .map(|t| {
@@ -258,6 +263,7 @@ fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
         tokens,
         figures,
         quote,
+        names,
         context,
     }
 }

@@ -156,11 +156,15 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
 
 /// The entities of a sentence as written, without duplicates, in order.
 pub fn entities(sentence: &str) -> Vec<String> {
-    let ws = words(sentence);
+    entities_of(&name_runs(&words(sentence)))
+}
+
+/// The entities named by a sentence's name runs, without duplicates, in order.
+pub fn entities_of(runs: &[NameRun]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for run in name_runs(&ws) {
+    for run in runs {
         if !out.contains(&run.name) {
-            out.push(run.name);
+            out.push(run.name.clone());
         }
     }
     out

@@ -616,17 +616,28 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
 /// Update the context with what this unit says (after its own quote has been resolved).
 pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
     let ws = names::words(sentence);
+    observe_names(ctx, sentence, &ws, &names::name_runs(&ws), quote);
+}
+
+/// [`observe`] with the sentence's words and name runs already found (the analysis keeps the
+/// runs as the sentence's entities).
+pub fn observe_names(
+    ctx: &mut SpeakerContext,
+    sentence: &str,
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    quote: Option<&QuoteInfo>,
+) {
     // "Science Minister George Freeman said:" introduces the quotation that follows.
     let introduces = quote.is_none() && sentence.trim_end().ends_with(':');
     let introducer = if introduces {
-        let runs = names::name_runs(&ws);
         (0..ws.len())
-            .find(|&i| speech_verb_at(&ws, i).is_some())
-            .and_then(|v| speaker_ending_at(&ws, &runs, v, ctx))
+            .find(|&i| speech_verb_at(ws, i).is_some())
+            .and_then(|v| speaker_ending_at(ws, runs, v, ctx))
     } else {
         None
     };
-    for run in names::name_runs(&ws) {
+    for run in runs {
         let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
             ctx.write(Write::LastPerson(run.name.clone()));
