@@ -5,7 +5,7 @@
 
 pub mod cosmetic;
 
-use crate::text::{Document, Token};
+use crate::text::{token_bit, Document, Token};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 use std::hash::{Hash, Hasher};
@@ -275,6 +275,17 @@ pub fn dice(a: &[u64], b: &[u64]) -> f64 {
     2.0 * common as f64 / (a.len() + b.len()) as f64
 }
 
+/// Can token multiset `a` and a multiset of `b_len` tokens whose [`token_bit`]s are `b_bits`
+/// reach [`REWRITE_THRESHOLD`]? A token they share sets its bit in `b_bits`, so their overlap
+/// is at most the tokens of `a` whose bit is set there (and at most `b_len`): [`dice`] is at
+/// most this bound, computed the same way. Cheaper than the merge, and rejects most pairs of
+/// unrelated sentences.
+fn may_reach_threshold(a: &[u64], b_len: usize, b_bits: u64) -> bool {
+    let total = a.len() + b_len;
+    let possible = a.iter().filter(|&&h| token_bit(h) & b_bits != 0).count();
+    total == 0 || 2.0 * possible.min(b_len) as f64 / total as f64 >= REWRITE_THRESHOLD
+}
+
 struct Matcher<'a> {
     old: &'a Document,
     new: &'a Document,
@@ -393,10 +404,13 @@ impl<'a> Matcher<'a> {
             groups.push((all_old, all_new));
         }
 
-        for (ro, ins) in &groups {
+        let hunk_groups = groups.len().saturating_sub(1).max(1);
+        for (g, (ro, ins)) in groups.iter().enumerate() {
             if ro.is_empty() || ins.is_empty() {
                 continue;
             }
+            // Hunks are disjoint: only the last, across-hunks group can meet a pair again.
+            let (remember, recall) = (groups.len() > 1 && g < hunk_groups, g >= hunk_groups);
             let full = ro.len() * ins.len();
             // Too many for all pairs: compare along the diagonal band the budget allows.
             let band = if full <= self.budget {
@@ -417,14 +431,17 @@ impl<'a> Matcher<'a> {
                         self.coarse = true;
                         break;
                     }
-                    if !compared.insert((o, n)) {
+                    if remember {
+                        compared.insert((o, n));
+                    } else if recall && compared.contains(&(o, n)) {
                         continue;
                     }
                     self.budget -= 1;
-                    let sim = dice(
-                        &self.old.sentences[o].token_set,
-                        &self.new.sentences[n].token_set,
-                    );
+                    let (a, b) = (&self.old.sentences[o], &self.new.sentences[n]);
+                    if !may_reach_threshold(&a.token_set, b.token_set.len(), b.token_bits) {
+                        continue;
+                    }
+                    let sim = dice(&a.token_set, &b.token_set);
                     if sim >= REWRITE_THRESHOLD {
                         candidates.push((sim, o, n));
                     }
@@ -525,6 +542,32 @@ mod tests {
     fn doc(paras: &[&str]) -> Document {
         let p: Vec<String> = paras.iter().map(|s| s.to_string()).collect();
         Document::build("H", &p)
+    }
+
+    #[test]
+    fn the_overlap_bound_never_skips_a_pair_that_reaches_the_threshold() {
+        // Hashes spread over the high bits, with repeats, so bits collide as in real text.
+        let h = |i: u64| (i % 23).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let (mut reaching, mut skipped) = (0, 0);
+        for la in 0..30u64 {
+            for lb in 0..30u64 {
+                for common in 0..=la.min(lb) {
+                    let mut a: Vec<u64> = (0..la).map(h).collect();
+                    let mut b: Vec<u64> = (la - common..la - common + lb).map(h).collect();
+                    a.sort_unstable();
+                    b.sort_unstable();
+                    let bits = b.iter().fold(0, |x, &t| x | token_bit(t));
+                    let may = may_reach_threshold(&a, b.len(), bits);
+                    if dice(&a, &b) >= REWRITE_THRESHOLD {
+                        reaching += 1;
+                        assert!(may, "{la} {lb} {common}");
+                    } else if !may {
+                        skipped += 1;
+                    }
+                }
+            }
+        }
+        assert!(reaching > 0 && skipped > 0, "{reaching} {skipped}");
     }
 
     #[test]

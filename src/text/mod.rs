@@ -45,6 +45,8 @@ pub struct Unit {
     pub key: u64,
     /// The hash of each token, sorted: the multiset that word-overlap similarity compares.
     pub token_set: Vec<u64>,
+    /// One bit per token of `token_set` (see [`token_bit`]): a quick bound on word overlap.
+    pub token_bits: u64,
     /// Hash of `text`, to find this unit again in the next version.
     text_hash: u64,
     /// What the analysis asked of the speaker context and changed in it.
@@ -231,6 +233,11 @@ pub fn sentence(text: &str, paragraph: usize, index: usize) -> Sentence {
 
 /// Analyse one whitespace-cleaned unit; with a context, resolve its quote's speaker and record
 /// how the context was used.
+/// The bit a token hash sets in [`Unit::token_bits`] (from its high bits, the best mixed).
+pub fn token_bit(hash: u64) -> u64 {
+    1 << (hash >> 58)
+}
+
 fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
     let figures = figures::figures(&text);
     let tokens = tokenize(&text, &figures);
@@ -255,9 +262,11 @@ fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
         })
         .collect();
     token_set.sort_unstable();
+    let token_bits = token_set.iter().fold(0, |bits, &h| bits | token_bit(h));
     Unit {
         key: hash_tokens(&tokens),
         token_set,
+        token_bits,
         text_hash: hash_str(&text),
         text,
         tokens,
