@@ -104,15 +104,30 @@ const SCALES: &[(&str, f64)] = &[
     ("milj", 1e6),
 ];
 
-// No `\b` anywhere: Unicode word boundaries force the slow regex engines on non-ASCII text
-// (Swedish), so boundaries are checked in code instead, with longer words tried first.
-static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
-    let by_length = |list: &[(&'static str, f64)]| {
-        let mut w: Vec<&str> = list.iter().map(|(w, _)| *w).collect();
-        w.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        w.join("|")
-    };
-    let pattern = format!(
+/// One match of the figure grammar (see [`FIGURE_GRAMMAR`]): byte ranges of the whole match
+/// and of each part present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Parts {
+    whole: (usize, usize),
+    cur: Option<(usize, usize)>,
+    num: Option<(usize, usize)>,
+    glued: Option<(usize, usize)>,
+    word: Option<(usize, usize)>,
+    scale: Option<(usize, usize)>,
+    pct: Option<(usize, usize)>,
+    unit: Option<(usize, usize)>,
+}
+
+/// The grammar of a figure, as the regular expression it was first written as. The scanner
+/// below reads exactly these matches (leftmost first, as `regex` picks them; the test
+/// `the_scanner_reads_what_the_grammar_matches` holds it to that on every corpus paragraph and
+/// on generated text) without a regex engine: the capture search and the lazy DFA's new states
+/// were most of the cost of reading figures. Matching is case-insensitive; there is no `\b`
+/// anywhere, boundaries are checked by [`figures`].
+#[cfg_attr(not(test), allow(dead_code))]
+fn figure_grammar() -> String {
+    let by_length = |list: &[(&'static str, f64)]| by_length(list).join("|");
+    format!(
         r"(?ix)
         (?P<cur>(?:US|A|C|NZ|HK)?[$€£¥₹]|(?:USD|EUR|GBP|SEK|kr)\s?)?
         (?:
@@ -126,39 +141,342 @@ static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
         (?P<unit>-\p{{L}}+(?:-\p{{L}}+)*)?",
         words = by_length(NUMBER_WORDS),
         scales = by_length(SCALES),
-    );
-    Regex::new(&pattern).expect("figure pattern compiles")
-});
-
-/// [`FIGURE`]'s groups by index: looking a group up by name on every match cost more than
-/// the rest of reading the figure.
-struct Groups {
-    cur: usize,
-    glued: usize,
-    num: usize,
-    pct: usize,
-    scale: usize,
-    unit: usize,
-    word: usize,
+    )
 }
 
-static GROUP: LazyLock<Groups> = LazyLock::new(|| {
-    let at = |name: &str| {
-        FIGURE
-            .capture_names()
-            .position(|n| n == Some(name))
-            .expect("the figure pattern names this group")
-    };
-    Groups {
-        cur: at("cur"),
-        glued: at("glued"),
-        num: at("num"),
-        pct: at("pct"),
-        scale: at("scale"),
-        unit: at("unit"),
-        word: at("word"),
-    }
+/// The words of `list`, longest first (an alternation tries them in this order).
+fn by_length(list: &[(&'static str, f64)]) -> Vec<&'static str> {
+    let mut w: Vec<&str> = list.iter().map(|(w, _)| *w).collect();
+    w.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    w
+}
+
+/// The number words longest first, by the first byte a text can start one with: an ASCII
+/// letter in either case gets the words starting with it; a non-ASCII byte those starting
+/// with a letter that a non-ASCII character folds to (the Kelvin sign, the long s, "Å").
+static WORDS_BY_FIRST_BYTE: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+    let words = by_length(NUMBER_WORDS);
+    (0..=255u8)
+        .map(|b| {
+            words
+                .iter()
+                .copied()
+                .filter(|w| match b {
+                    0x80.. => w.starts_with(['k', 's', 'å']),
+                    _ => w.as_bytes()[0] == b.to_ascii_lowercase(),
+                })
+                .collect()
+        })
+        .collect()
 });
+static SCALES_BY_LENGTH: LazyLock<Vec<&'static str>> = LazyLock::new(|| by_length(SCALES));
+const CURRENCY_SYMBOLS: &[char] = &['$', '€', '£', '¥', '₹'];
+/// Codes written before a currency symbol ("US$"), and codes standing for one ("SEK ").
+const SYMBOL_CODES: &[&str] = &["us", "a", "c", "nz", "hk"];
+const CURRENCY_CODES: &[&str] = &["usd", "eur", "gbp", "sek", "kr"];
+const THOUSANDS_SEPARATORS: &[char] = &[',', '_', '\u{00A0}', '\u{202F}'];
+
+/// A character as case-insensitive matching sees it against the grammar's lower-case
+/// literals: Unicode simple case folding, which for these letters also takes the Kelvin sign,
+/// the long s and the Ångström sign.
+fn fold_case(c: char) -> char {
+    match c {
+        'A'..='Z' => c.to_ascii_lowercase(),
+        'Å' | '\u{212B}' => 'å',
+        '\u{212A}' => 'k',
+        '\u{017F}' => 's',
+        c => c,
+    }
+}
+
+/// `\d`: a Unicode decimal digit.
+fn is_digit(c: char) -> bool {
+    static ND: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d$").expect("compiles"));
+    c.is_ascii_digit()
+        || (!c.is_ascii() && c.is_numeric() && ND.is_match(c.encode_utf8(&mut [0; 4])))
+}
+
+/// `\p{L}`: a Unicode letter. `is_alphabetic` also takes letter numbers and some marks.
+fn is_letter(c: char) -> bool {
+    static L: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{L}$").expect("compiles"));
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    // Every alphabetic character of Latin-1 and Latin Extended-A/B is a letter.
+    c.is_alphabetic()
+        && (('\u{C0}'..='\u{24F}').contains(&c) || L.is_match(c.encode_utf8(&mut [0; 4])))
+}
+
+/// The figure grammar read by hand over one text, from a byte offset.
+struct Scanner<'t> {
+    text: &'t str,
+}
+
+impl<'t> Scanner<'t> {
+    fn char_at(&self, at: usize) -> Option<char> {
+        self.text[at..].chars().next()
+    }
+
+    /// The end of `literal` (lower case) read case-insensitively at `at`.
+    fn literal(&self, at: usize, literal: &str) -> Option<usize> {
+        let b = &self.text.as_bytes()[at..];
+        let lb = literal.as_bytes();
+        if b.first()
+            .is_some_and(|&t| t < 0x80 && t.to_ascii_lowercase() != lb[0])
+        {
+            return None;
+        }
+        // ASCII text decides byte by byte; only a non-ASCII character can fold to a literal's
+        // letter (the Kelvin sign to "k") and needs the slow way.
+        let ascii_answer = lb
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, &l)| match b.get(i) {
+                Some(&t) if t >= 0x80 => Err(None),
+                Some(&t) if t.to_ascii_lowercase() == l => Ok(()),
+                _ => Err(Some(())),
+            });
+        match ascii_answer {
+            Ok(()) => return Some(at + lb.len()),
+            Err(Some(())) => return None,
+            Err(None) => {}
+        }
+        let mut end = at;
+        let mut rest = self.text[at..].chars();
+        for want in literal.chars() {
+            let c = rest.next()?;
+            if fold_case(c) != want {
+                return None;
+            }
+            end += c.len_utf8();
+        }
+        Some(end)
+    }
+
+    /// The end of the first of `literals` read at `at`, in their order.
+    fn first_of(&self, at: usize, literals: &[&str]) -> Option<usize> {
+        literals.iter().find_map(|l| self.literal(at, l))
+    }
+
+    /// The end of one character at `at` that passes `test`.
+    fn one(&self, at: usize, test: impl Fn(char) -> bool) -> Option<usize> {
+        self.char_at(at)
+            .filter(|&c| test(c))
+            .map(|c| at + c.len_utf8())
+    }
+
+    /// The end of the longest run (at least one) of characters passing `test`.
+    fn run(&self, at: usize, test: impl Fn(char) -> bool) -> Option<usize> {
+        let len: usize = self.text[at..]
+            .chars()
+            .take_while(|&c| test(c))
+            .map(char::len_utf8)
+            .sum();
+        (len > 0).then_some(at + len)
+    }
+
+    /// `\d{n}`: exactly `n` digits.
+    fn digits(&self, mut at: usize, n: usize) -> Option<usize> {
+        for _ in 0..n {
+            at = self.one(at, is_digit)?;
+        }
+        Some(at)
+    }
+
+    /// The currency readings at `at`, in the order the grammar tries them.
+    fn currencies(&self, at: usize) -> impl Iterator<Item = usize> + '_ {
+        let symbol_after_code = self
+            .first_of(at, SYMBOL_CODES)
+            .and_then(|e| self.one(e, |c| CURRENCY_SYMBOLS.contains(&c)));
+        let symbol = self.one(at, |c| CURRENCY_SYMBOLS.contains(&c));
+        let code = self.first_of(at, CURRENCY_CODES);
+        let code_and_space = code.and_then(|e| self.one(e, char::is_whitespace));
+        [symbol_after_code, symbol, code_and_space, code]
+            .into_iter()
+            .flatten()
+    }
+
+    /// `num`: grouped thousands first, else plain digits with one decimal part.
+    fn number(&self, at: usize) -> Option<usize> {
+        let run = self.run(at, is_digit)?;
+        if self.text[at..run].chars().count() <= 3 {
+            let mut end = run;
+            let mut groups = 0;
+            while let Some(e) = self
+                .one(end, |c| THOUSANDS_SEPARATORS.contains(&c))
+                .and_then(|e| self.digits(e, 3))
+            {
+                end = e;
+                groups += 1;
+            }
+            if groups > 0 {
+                let decimals = self
+                    .one(end, |c| c == '.')
+                    .and_then(|e| self.run(e, is_digit));
+                return Some(decimals.unwrap_or(end));
+            }
+        }
+        let decimals = self
+            .one(run, |c| matches!(c, '.' | ',' | ':'))
+            .and_then(|e| self.run(e, is_digit));
+        Some(decimals.unwrap_or(run))
+    }
+
+    /// `word`: a number word, or two joined by a hyphen ("twenty-five").
+    fn number_word(&self, at: usize) -> Option<usize> {
+        let words = |at: usize| {
+            let first = *self.text.as_bytes().get(at)?;
+            self.first_of(at, &WORDS_BY_FIRST_BYTE[usize::from(first)])
+        };
+        let end = words(at)?;
+        let second = self.one(end, |c| c == '-').and_then(words);
+        Some(second.unwrap_or(end))
+    }
+
+    /// `scale`: a space, a scale word, and the character after it (not a letter) or the end.
+    fn scale(&self, at: usize) -> Option<usize> {
+        let start = self.one(at, char::is_whitespace)?;
+        SCALES_BY_LENGTH.iter().find_map(|sc| {
+            let end = self.literal(start, sc)?;
+            match self.char_at(end) {
+                None => Some(end),
+                Some(c) if !is_letter(c) => Some(end + c.len_utf8()),
+                Some(_) => None,
+            }
+        })
+    }
+
+    /// `pct`: an optional space, then "%", "per cent", "percent" or "procent".
+    fn percent(&self, at: usize) -> Option<usize> {
+        let after = |at: usize| {
+            self.one(at, |c| c == '%')
+                .or_else(|| {
+                    let per = self.literal(at, "per")?;
+                    self.literal(self.one(per, |c| c == ' ').unwrap_or(per), "cent")
+                })
+                .or_else(|| self.first_of(at, &["percent", "procent"]))
+        };
+        self.one(at, char::is_whitespace)
+            .and_then(after)
+            .or_else(|| after(at))
+    }
+
+    /// `unit`: hyphenated words after the figure ("-week", "-year-old").
+    fn unit(&self, at: usize) -> Option<usize> {
+        let mut end = self
+            .one(at, |c| c == '-')
+            .and_then(|e| self.run(e, is_letter))?;
+        while let Some(e) = self
+            .one(end, |c| c == '-')
+            .and_then(|e| self.run(e, is_letter))
+        {
+            end = e;
+        }
+        Some(end)
+    }
+
+    /// The match starting at `at`, if any.
+    fn match_at(&self, at: usize) -> Option<Parts> {
+        let currencies = self.currencies(at).map(Some).chain([None]);
+        for cur in currencies {
+            let body = cur.unwrap_or(at);
+            let mut m = Parts {
+                cur: cur.map(|e| (at, e)),
+                ..Parts::default()
+            };
+            let mut end = if self.one(body, is_digit).is_some() {
+                let num = self.number(body)?;
+                m.num = Some((body, num));
+                let glued = self.run(num, is_letter);
+                m.glued = glued.map(|g| (num, g));
+                glued.unwrap_or(num)
+            } else if let Some(word) = self.number_word(body) {
+                m.word = Some((body, word));
+                word
+            } else {
+                continue;
+            };
+            for (part, read) in [
+                (
+                    &mut m.scale,
+                    Self::scale as fn(&Self, usize) -> Option<usize>,
+                ),
+                (&mut m.pct, Self::percent),
+                (&mut m.unit, Self::unit),
+            ] {
+                if let Some(e) = read(self, end) {
+                    *part = Some((end, e));
+                    end = e;
+                }
+            }
+            m.whole = (at, end);
+            return Some(m);
+        }
+        None
+    }
+
+    /// The next match at or after `from`: the leftmost.
+    fn next_match(&self, mut from: usize) -> Option<Parts> {
+        let b = self.text.as_bytes();
+        while from < b.len() {
+            // A UTF-8 continuation byte (0x80–0xBF) starts no character.
+            if (b[from] as i8) >= -0x40 && may_start(b, from) {
+                if let Some(m) = self.match_at(from) {
+                    return Some(m);
+                }
+            }
+            from += 1;
+        }
+        None
+    }
+
+    /// Every match, left to right, each search going on where the last match ended.
+    fn matches(self) -> impl Iterator<Item = Parts> + 't {
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            let m = self.next_match(from)?;
+            from = m.whole.1;
+            Some(m)
+        })
+    }
+}
+
+/// Can a match start at byte `at` of `b`? Yes at a digit, a `$` or any non-ASCII character
+/// (symbols, digits, folded letters); at an ASCII letter, only if it and the next byte can
+/// begin a code or number word (either case). Most letters of running text fail that lookup,
+/// which is what makes the scan fast.
+fn may_start(b: &[u8], at: usize) -> bool {
+    static PAIRS: LazyLock<Vec<bool>> = LazyLock::new(|| {
+        let mut t = vec![false; 1 << 16];
+        let literals = NUMBER_WORDS
+            .iter()
+            .map(|(w, _)| *w)
+            .chain(CURRENCY_CODES.iter().copied())
+            .chain(SYMBOL_CODES.iter().copied());
+        for l in literals {
+            let l = l.as_bytes();
+            // A one-letter code stands before a symbol: `$` (or a non-ASCII one, always looked at).
+            let second = l.get(1).copied().unwrap_or(b'$');
+            t[usize::from(l[0]) << 8 | usize::from(second)] = true;
+        }
+        t
+    });
+    let first = b[at];
+    if first >= 0x80 || first.is_ascii_digit() || first == b'$' {
+        return true;
+    }
+    if !first.is_ascii_alphabetic() {
+        return false;
+    }
+    match b.get(at + 1) {
+        Some(&second) if second >= 0x80 => true,
+        Some(&second) => {
+            PAIRS[usize::from(first.to_ascii_lowercase()) << 8
+                | usize::from(second.to_ascii_lowercase())]
+        }
+        None => false,
+    }
+}
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
@@ -251,20 +569,53 @@ fn canonical(v: f64) -> String {
     s.to_string()
 }
 
+/// A part of a match, read from the original text (the scan's text differs only in the
+/// thousands marks, which [`digits_value`] reads as spaces).
+#[derive(Clone, Copy)]
+struct Span<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Span<'t> {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+}
+
 /// All figures in `text`, in order.
 pub fn figures(text: &str) -> Vec<Figure> {
     let mut out = Vec::new();
-    if !text.chars().any(|c| c.is_ascii_digit()) && !has_number_word(text) {
+    // Most sentences have no figure: a quick look for a digit or a number word skips them.
+    if !text.bytes().any(|b| b.is_ascii_digit()) && !has_number_word(text) {
         return out;
     }
     let scan = mark_space_thousands(text);
-    for caps in FIGURE.captures_iter(&scan) {
-        let whole = caps.get(0).expect("match");
+    for m in (Scanner { text: &scan }).matches() {
+        let part = |p: Option<(usize, usize)>| {
+            p.map(|(s, e)| Span {
+                text,
+                start: s,
+                end: e,
+            })
+        };
+        let whole = Span {
+            text,
+            start: m.whole.0,
+            end: m.whole.1,
+        };
         let starts_clean = text[..whole.start()]
             .chars()
             .next_back()
             .is_none_or(|c| !is_word_char(c));
-        let word_ends_clean = caps.get(GROUP.word).is_none_or(|w| {
+        let word_ends_clean = part(m.word).is_none_or(|w| {
             text[w.end()..]
                 .chars()
                 .next()
@@ -281,16 +632,16 @@ pub fn figures(text: &str) -> Vec<Figure> {
         if inside_link_or_code(text, whole.start()) {
             continue;
         }
-        let value = if let Some(n) = caps.get(GROUP.num) {
+        let value = if let Some(n) = part(m.num) {
             digits_value(&n.as_str().replace('_', " "))
         } else {
-            caps.get(GROUP.word).and_then(|w| word_value(w.as_str()))
+            part(m.word).and_then(|w| word_value(w.as_str()))
         };
         let Some(mut value) = value else { continue };
         // Letters glued to digits: a scale ("$4bn", "3m"), an ordinal ("21st"), or a unit
         // that is part of the figure ("10km").
         let mut glued_unit = String::new();
-        if let Some(g) = caps.get(GROUP.glued) {
+        if let Some(g) = part(m.glued) {
             let g = g.as_str().to_lowercase();
             if let Some((_, mult)) = SCALES.iter().find(|(n, _)| *n == g) {
                 value *= mult;
@@ -298,7 +649,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 glued_unit = g;
             }
         }
-        if let Some(scale) = caps.get(GROUP.scale) {
+        if let Some(scale) = part(m.scale) {
             let s = scale
                 .as_str()
                 .trim()
@@ -309,24 +660,19 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 value *= mult;
             }
         }
-        let currency = caps
-            .get(GROUP.cur)
+        let currency = part(m.cur)
             .map(|c| c.as_str().trim().to_uppercase())
             .unwrap_or_default();
-        let pct = if caps.get(GROUP.pct).is_some() {
-            "%"
-        } else {
-            ""
-        };
+        let pct = if part(m.pct).is_some() { "%" } else { "" };
         // A scale match may have taken the character after it; give it back.
-        let whole_end = match caps.get(GROUP.scale) {
-            Some(sc) if caps.get(GROUP.pct).is_none() && caps.get(GROUP.unit).is_none() => {
+        let whole_end = match part(m.scale) {
+            Some(sc) if part(m.pct).is_none() && part(m.unit).is_none() => {
                 let t = sc.as_str();
                 sc.end() - (t.len() - t.trim_end_matches(|c: char| !c.is_alphabetic()).len())
             }
             _ => whole.end(),
         };
-        let number_end = caps.get(GROUP.unit).map(|u| u.start()).unwrap_or(whole_end);
+        let number_end = part(m.unit).map(|u| u.start()).unwrap_or(whole_end);
         out.push(Figure {
             start: whole.start(),
             end: number_end,
@@ -391,6 +737,120 @@ mod tests {
     fn a_figure_after_a_wide_space_is_read() {
         // U+2009 THIN SPACE is three bytes: the token before the figure starts after all three.
         assert_eq!(keys("har\u{2009}100 000 jobb"), vec!["100000"]);
+    }
+
+    static GRAMMAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(&figure_grammar()).unwrap());
+
+    /// The grammar's matches by the regex engine, as [`Parts`].
+    fn by_regex(re: &Regex, text: &str) -> Vec<Parts> {
+        let at = |name: &str| re.capture_names().position(|n| n == Some(name)).unwrap();
+        let names = ["cur", "num", "glued", "word", "scale", "pct", "unit"].map(at);
+        re.captures_iter(text)
+            .map(|c| {
+                let g = |i: usize| c.get(names[i]).map(|m| (m.start(), m.end()));
+                let w = c.get(0).unwrap();
+                Parts {
+                    whole: (w.start(), w.end()),
+                    cur: g(0),
+                    num: g(1),
+                    glued: g(2),
+                    word: g(3),
+                    scale: g(4),
+                    pct: g(5),
+                    unit: g(6),
+                }
+            })
+            .collect()
+    }
+
+    fn by_scanner(text: &str) -> Vec<Parts> {
+        (Scanner { text }).matches().collect()
+    }
+
+    /// Every paragraph (and headline) of the example story and both corpus files, as written,
+    /// upper-cased and with its spaces marked as `figures` marks them.
+    #[test]
+    fn the_scanner_reads_what_the_grammar_matches() {
+        let re = &*GRAMMAR;
+        let mut text = String::new();
+        for name in [
+            "examples/harbour-city-talks.jsonl",
+            "../shared/corpus/newsdiffs_se_2017.jsonl",
+            "../shared/corpus/govuk_gitgovuk.jsonl",
+        ] {
+            let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
+            text += &std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("corpus file {path}: {e}"));
+        }
+        // Versions repeat most of their paragraphs: each distinct one once.
+        let mut paragraphs = std::collections::BTreeSet::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let headline = v["headline"].as_str().unwrap_or_default();
+            let body = v["body"].as_str().unwrap_or_default();
+            for para in body.split('\n').chain([headline]) {
+                paragraphs.insert(para.to_string());
+            }
+        }
+        let (mut checked, mut found) = (0, 0);
+        for para in &paragraphs {
+            let upper = para.to_uppercase();
+            for t in [para.as_str(), upper.as_str(), &mark_space_thousands(para)] {
+                let want = by_regex(re, t);
+                assert_eq!(by_scanner(t), want, "on {t:?}");
+                checked += 1;
+                found += want.len();
+            }
+        }
+        assert!(
+            checked > 50_000 && found > 80_000,
+            "{checked} texts, {found} figures"
+        );
+    }
+
+    /// Where `\d`, `\p{L}` and case folding differ from their ASCII or `char` look-alikes.
+    #[test]
+    fn the_scanner_reads_unicode_classes_as_the_grammar_does() {
+        for t in [
+            "5 million\u{2160}",
+            "5 million\u{301}",
+            "5 millionª",
+            "5 m\u{2160}x",
+            "3\u{2160}",
+            "3ª",
+            "3-\u{2160}",
+            "٣٤ dead",
+            "1,٣٤٥ dead",
+            "\u{212A}r 5",
+            "ſek 5",
+            "\u{212B}TTA",
+            "1,234,5678",
+            "entrepreneur 3",
+            "often-five",
+            "12:30 per cent",
+            "US$5m",
+        ] {
+            assert_eq!(by_scanner(t), by_regex(&GRAMMAR, t), "on {t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Text made of the grammar's own pieces and of the characters where a hand reading
+        /// could go wrong: case-folded letters, non-ASCII digits and letters, separators.
+        #[test]
+        fn the_scanner_reads_what_the_grammar_matches_on_generated_text(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "1", "23", "456", "7890", ",", ".", ":", "_", " ", "\u{A0}", "\u{202F}", "-",
+                "%", "$", "€", "US", "us", "A", "C$", "NZ", "HK", "USD", "eur", "SEK", "kr",
+                "\u{212A}r", "ſek", "two", "TWENTY", "ten", "tenth", "five", "fem", "ÅTTA",
+                "\u{212B}tta", "tre", "million", "m", "bn", "k", "miljoner", "per", "cent",
+                "percent", "procent", "week", "year", "old", "é", "ö", "ª", "٣", "\u{2160}",
+                "\u{301}", "x", "often", "\n", "\u{2009}", "pro", "th",
+            ]), 0..12)
+        ) {
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(by_scanner(&text), by_regex(&GRAMMAR, &text), "{:?}", text);
+        }
     }
 
     #[test]
