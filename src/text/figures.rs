@@ -104,7 +104,7 @@ const SCALES: &[(&str, f64)] = &[
     ("milj", 1e6),
 ];
 
-/// One match of the figure grammar (see [`FIGURE_GRAMMAR`]): byte ranges of the whole match
+/// One match of the figure grammar (see `figure_grammar`): byte ranges of the whole match
 /// and of each part present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Parts {
@@ -124,7 +124,7 @@ struct Parts {
 /// on generated text) without a regex engine: the capture search and the lazy DFA's new states
 /// were most of the cost of reading figures. Matching is case-insensitive; there is no `\b`
 /// anywhere, boundaries are checked by [`figures`].
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 fn figure_grammar() -> String {
     let by_length = |list: &[(&'static str, f64)]| by_length(list).join("|");
     format!(

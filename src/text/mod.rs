@@ -231,13 +231,13 @@ pub fn sentence(text: &str, paragraph: usize, index: usize) -> Sentence {
     }
 }
 
-/// Analyse one whitespace-cleaned unit; with a context, resolve its quote's speaker and record
-/// how the context was used.
 /// The bit a token hash sets in [`Unit::token_bits`] (from its high bits, the best mixed).
 pub fn token_bit(hash: u64) -> u64 {
     1 << (hash >> 58)
 }
 
+/// Analyse one whitespace-cleaned unit; with a context, resolve its quote's speaker and record
+/// how the context was used.
 fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
     let figures = figures::figures(&text);
     let tokens = tokenize(&text, &figures);

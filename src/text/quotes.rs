@@ -149,17 +149,30 @@ impl SpeakerContext {
     }
 
     fn apply(&mut self, w: &Write) {
+        // Replaying every reused sentence applies the same names again and again: reuse the
+        // strings already held instead of allocating copies.
+        fn set(slot: &mut Option<String>, value: &str) {
+            match slot {
+                Some(held) if held == value => {}
+                Some(held) => value.clone_into(held),
+                None => *slot = Some(value.to_string()),
+            }
+        }
         match w {
-            Write::LastPerson(p) => self.last_person = Some(p.clone()),
+            Write::LastPerson(p) => set(&mut self.last_person, p),
             Write::Person(surname) => {
-                self.people.insert(surname.clone());
+                if !self.people.contains(surname) {
+                    self.people.insert(surname.clone());
+                }
             }
             Write::Role(role, person) => {
-                // The latest holder of a role wins; keep one entry per role.
-                self.roles.retain(|(r, _)| r != role);
-                self.roles.push((role.clone(), person.clone()));
+                // The latest holder of a role wins; one entry per role.
+                match self.roles.iter_mut().find(|(r, _)| r == role) {
+                    Some((_, holder)) => person.clone_into(holder),
+                    None => self.roles.push((role.clone(), person.clone())),
+                }
             }
-            Write::LastSpeaker(s) => self.last_speaker = Some(s.clone()),
+            Write::LastSpeaker(s) => set(&mut self.last_speaker, s),
             Write::Quoted => self.since_quote = 0,
             Write::NotQuoted => self.since_quote += 1,
         }
