@@ -10,7 +10,6 @@ use crate::model::{
     StoryVersion,
 };
 use crate::text::{normalise, Document};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,10 +30,6 @@ struct DocumentCache(Mutex<HashMap<String, (String, Arc<Document>)>>);
 
 /// Bound on cached analyses (stories); the cache is emptied when full.
 const DOCUMENT_CACHE_ENTRIES: usize = 4096;
-
-/// From this many findings in one version, they are classified in parallel (below it, handing
-/// work to other threads costs more than it saves).
-const PARALLEL_CLASSIFY_FROM: usize = 64;
 
 impl Clone for DocumentCache {
     fn clone(&self) -> Self {
@@ -252,36 +247,31 @@ impl Engine {
         findings: Vec<Finding>,
         now: &str,
     ) -> Vec<ChangeEvent> {
-        let classify = |f: &Finding| self.rules.classify(f.kind, &f.text);
-        // Classifying is most of an event's cost; a large rewrite spreads it over the cores.
-        let classes: Vec<_> = if findings.len() >= PARALLEL_CLASSIFY_FROM {
-            findings.par_iter().map(classify).collect()
-        } else {
-            findings.iter().map(classify).collect()
-        };
         findings
             .into_iter()
-            .zip(classes)
             .enumerate()
-            .map(|(i, (f, class))| ChangeEvent {
-                event_id: format!("{}/{}/{}", v.story_id, to, i + 1),
-                story_id: v.story_id.clone(),
-                from_version: from,
-                to_version: to,
-                kind: f.kind,
-                categories: class.categories,
-                cameo: class.cameo,
-                severity: class.severity,
-                text: f.text,
-                before: f.before,
-                after: f.after,
-                quote: f.quote,
-                numbers: f.numbers,
-                entities: f.entities,
-                location: f.location,
-                rule: f.rule.to_string(),
-                published_at: v.published_at.clone(),
-                detected_at: now.to_string(),
+            .map(|(i, f)| {
+                let class = self.rules.classify(f.kind, &f.text);
+                ChangeEvent {
+                    event_id: format!("{}/{}/{}", v.story_id, to, i + 1),
+                    story_id: v.story_id.clone(),
+                    from_version: from,
+                    to_version: to,
+                    kind: f.kind,
+                    categories: class.categories,
+                    cameo: class.cameo,
+                    severity: class.severity,
+                    text: f.text,
+                    before: f.before,
+                    after: f.after,
+                    quote: f.quote,
+                    numbers: f.numbers,
+                    entities: f.entities,
+                    location: f.location,
+                    rule: f.rule.to_string(),
+                    published_at: v.published_at.clone(),
+                    detected_at: now.to_string(),
+                }
             })
             .collect()
     }
