@@ -22,6 +22,9 @@ pub mod kafka;
 pub mod model;
 pub mod text;
 
+#[cfg(test)]
+mod test_corpus;
+
 /// A problem with how redline was invoked or configured: exits with code 2 (DESIGN §6).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -386,19 +386,8 @@ mod tests {
             .build()
             .unwrap();
         let rules = Rules::builtin();
-        let mut text = String::new();
-        for name in [
-            "examples/harbour-city-talks.jsonl",
-            "../shared/corpus/newsdiffs_se_2017.jsonl",
-            "../shared/corpus/govuk_gitgovuk.jsonl",
-        ] {
-            let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
-            text += &std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("corpus file {path}: {e}"));
-        }
         let (mut checked, mut matched) = (0, 0);
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for v in crate::test_corpus::versions() {
             let body = v["body"].as_str().unwrap_or_default();
             for para in body.split("\n").filter(|p| !p.trim().is_empty()) {
                 let folded = ascii_fold(para);

@@ -772,20 +772,9 @@ mod tests {
     #[test]
     fn the_scanner_reads_what_the_grammar_matches() {
         let re = &*GRAMMAR;
-        let mut text = String::new();
-        for name in [
-            "examples/harbour-city-talks.jsonl",
-            "../shared/corpus/newsdiffs_se_2017.jsonl",
-            "../shared/corpus/govuk_gitgovuk.jsonl",
-        ] {
-            let path = format!("{}/{name}", env!("CARGO_MANIFEST_DIR"));
-            text += &std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("corpus file {path}: {e}"));
-        }
         // Versions repeat most of their paragraphs: each distinct one once.
         let mut paragraphs = std::collections::BTreeSet::new();
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for v in crate::test_corpus::versions() {
             let headline = v["headline"].as_str().unwrap_or_default();
             let body = v["body"].as_str().unwrap_or_default();
             for para in body.split('\n').chain([headline]) {
