@@ -404,13 +404,14 @@ impl<'a> Matcher<'a> {
             groups.push((all_old, all_new));
         }
 
-        let hunk_groups = groups.len().saturating_sub(1).max(1);
+        // Hunks are disjoint: only the across-hunks group (the last, if any) can meet a pair
+        // again, so only pairs compared before it are remembered.
+        let across = (groups.len() > 1).then(|| groups.len() - 1);
         for (g, (ro, ins)) in groups.iter().enumerate() {
             if ro.is_empty() || ins.is_empty() {
                 continue;
             }
-            // Hunks are disjoint: only the last, across-hunks group can meet a pair again.
-            let (remember, recall) = (groups.len() > 1 && g < hunk_groups, g >= hunk_groups);
+            let (remember, recall) = (across.is_some_and(|a| g < a), across == Some(g));
             let full = ro.len() * ins.len();
             // Too many for all pairs: compare along the diagonal band the budget allows.
             let band = if full <= self.budget {
