@@ -442,22 +442,43 @@ impl<'t> Scanner<'t> {
 }
 
 /// Can a match start at byte `at` of `b`? Yes at a digit, a `$` or any non-ASCII character
-/// (symbols, digits, folded letters); at an ASCII letter, only if it and the next byte can
+/// (symbols, digits, folded letters); at an ASCII letter, only if it and the next two bytes can
 /// begin a code or number word (either case). Most letters of running text fail that lookup,
 /// which is what makes the scan fast.
 fn may_start(b: &[u8], at: usize) -> bool {
-    static PAIRS: LazyLock<Vec<bool>> = LazyLock::new(|| {
-        let mut t = vec![false; 1 << 16];
+    /// The first two bytes of every literal (lower case), each pair with the set of third
+    /// bytes that can follow it: `PAIRS` gives the pair's index in `THIRDS`, 0 for none.
+    struct Starts {
+        pairs: Vec<u8>,
+        thirds: Vec<[u64; 4]>,
+    }
+    static STARTS: LazyLock<Starts> = LazyLock::new(|| {
+        let mut t = Starts {
+            pairs: vec![0; 1 << 16],
+            thirds: vec![[0; 4]],
+        };
+        // A symbol code stands before a symbol: `$`, or a non-ASCII one (always let through).
+        let symbol_codes = SYMBOL_CODES.iter().map(|c| format!("{c}$"));
         let literals = NUMBER_WORDS
             .iter()
-            .map(|(w, _)| *w)
-            .chain(CURRENCY_CODES.iter().copied())
-            .chain(SYMBOL_CODES.iter().copied());
+            .map(|(w, _)| w.to_string())
+            .chain(CURRENCY_CODES.iter().map(|c| c.to_string()))
+            .chain(symbol_codes);
         for l in literals {
             let l = l.as_bytes();
-            // A one-letter code stands before a symbol: `$` (or a non-ASCII one, always looked at).
-            let second = l.get(1).copied().unwrap_or(b'$');
-            t[usize::from(l[0]) << 8 | usize::from(second)] = true;
+            let pair = usize::from(l[0]) << 8 | usize::from(l[1]);
+            if t.pairs[pair] == 0 {
+                t.pairs[pair] = u8::try_from(t.thirds.len()).expect("under 256 literal starts");
+                // A non-ASCII character may fold to a literal's letter (the Kelvin sign, "ſ").
+                t.thirds.push([0, 0, u64::MAX, u64::MAX]);
+            }
+            let thirds = &mut t.thirds[usize::from(t.pairs[pair])];
+            match l.get(2) {
+                Some(&c) if c < 0x80 => thirds[usize::from(c >> 6)] |= 1 << (c & 63),
+                Some(_) => {}
+                // Two letters are a whole literal: anything may follow.
+                None => *thirds = [u64::MAX; 4],
+            }
         }
         t
     });
@@ -468,14 +489,22 @@ fn may_start(b: &[u8], at: usize) -> bool {
     if !first.is_ascii_alphabetic() {
         return false;
     }
-    match b.get(at + 1) {
-        Some(&second) if second >= 0x80 => true,
-        Some(&second) => {
-            PAIRS[usize::from(first.to_ascii_lowercase()) << 8
-                | usize::from(second.to_ascii_lowercase())]
-        }
-        None => false,
+    let second = match b.get(at + 1) {
+        Some(&second) if second >= 0x80 => return true,
+        Some(&second) => second,
+        None => return false,
+    };
+    let starts = &*STARTS;
+    let i = starts.pairs[usize::from(first.to_ascii_lowercase()) << 8
+        | usize::from(second.to_ascii_lowercase())];
+    if i == 0 {
+        return false;
     }
+    let Some(&third) = b.get(at + 2) else {
+        return true;
+    };
+    let third = third.to_ascii_lowercase();
+    starts.thirds[usize::from(i)][usize::from(third >> 6)] & 1 << (third & 63) != 0
 }
 
 fn is_word_char(c: char) -> bool {

@@ -17,7 +17,8 @@ pub struct Word<'a> {
 
 /// Split into words, trimming punctuation around each and remembering it.
 pub fn words(s: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+    // About one word per six bytes of prose.
+    let mut out = Vec::with_capacity(s.len() / 6 + 1);
     let mut offset = 0;
     for raw in s.split(|c: char| c.is_whitespace()) {
         let raw_start = offset;
@@ -50,9 +51,9 @@ static CONNECTORS: lexicon::WordSet = lexicon::WordSet::new(&[
 
 /// Starts with a capital, or is a particle-joined name part ("al-Rashid", "bin-Salman").
 pub fn is_capitalised(w: &str) -> bool {
-    w.chars().next().is_some_and(char::is_uppercase)
-        || w.rsplit_once('-')
-            .is_some_and(|(_, tail)| tail.chars().next().is_some_and(char::is_uppercase))
+    let upper_at = |i: usize| w[i..].chars().next().is_some_and(char::is_uppercase);
+    // Asked of every word: the byte search for a hyphen beats the generic char pattern.
+    upper_at(0) || memchr::memrchr(b'-', w.as_bytes()).is_some_and(|i| upper_at(i + 1))
 }
 
 fn lower_in(w: &str, list: &lexicon::WordSet) -> bool {
@@ -101,10 +102,9 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
     let mut i = 0;
     while i < ws.len() {
         let w = ws[i].text;
-        let starts_run = is_capitalised(w) && !lower_in(w, &lexicon::NOT_NAMES)
-            || is_capitalised(w)
-                && lower_in(w, &lexicon::TITLES)
-                && lower_in(w, &lexicon::NOT_NAMES);
+        // A capitalised word starts a run unless it is a common word that is not a title.
+        let starts_run = is_capitalised(w)
+            && (!lower_in(w, &lexicon::NOT_NAMES) || lower_in(w, &lexicon::TITLES));
         if !starts_run {
             i += 1;
             continue;

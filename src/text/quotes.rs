@@ -203,7 +203,13 @@ fn quote_spans(s: &str) -> Vec<Span> {
         });
         return spans;
     }
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    // Every quotation mark below is '"' or starts with byte C2 or E2 in UTF-8: most sentences
+    // have none of the three and need no closer look.
+    if memchr::memchr3(b'"', 0xC2, 0xE2, s.as_bytes()).is_none() {
+        return spans;
+    }
+    let mut chars: Vec<(usize, char)> = Vec::with_capacity(s.len());
+    chars.extend(s.char_indices());
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
