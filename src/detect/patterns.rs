@@ -76,68 +76,73 @@ fn letter_in_class(pattern: &str) -> Option<char> {
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     each: Vec<Regex>,
-    /// The literal prefixes of the patterns that have a finite list of them, lower-cased and
-    /// found case-insensitively; `None` when no pattern has one.
-    prefixes: Option<AhoCorasick>,
-    /// Prefix `i` of `prefixes` starts matches of these patterns.
-    prefix_owners: Vec<Vec<usize>>,
-    /// Patterns with no usable prefix list: always run.
-    always: Vec<usize>,
+    /// The literals that the patterns' matches must contain, lower-cased and found
+    /// case-insensitively; `None` when no pattern has any.
+    literals: Option<AhoCorasick>,
+    /// Literal `i` of `literals` belongs to these (pattern, group) pairs.
+    literal_owners: Vec<Vec<(usize, usize)>>,
+    /// For each pattern, how many literal groups it has: it can only match a text holding a
+    /// literal of every group (none: always run).
+    groups: Vec<usize>,
 }
+
+/// At most this many literal groups per pattern (a bit each in a `u64`).
+const MAX_GROUPS: usize = 8;
 
 impl PatternSet {
     pub fn new(each: Vec<Regex>) -> PatternSet {
         let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut prefix_owners: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
+        let mut literal_owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut groups = Vec::new();
         for (i, re) in each.iter().enumerate() {
-            match prefixes_of(re.as_str()) {
-                Some(list) => {
-                    for lit in list {
-                        match literals.iter().position(|l| *l == lit) {
-                            Some(at) => prefix_owners[at].push(i),
-                            None => {
-                                literals.push(lit);
-                                prefix_owners.push(vec![i]);
-                            }
+            // A pattern without groups is always a candidate.
+            let required = required_literals(re.as_str());
+            groups.push(required.len());
+            for (g, list) in required.into_iter().enumerate() {
+                for lit in list {
+                    match literals.iter().position(|l| *l == lit) {
+                        Some(at) => literal_owners[at].push((i, g)),
+                        None => {
+                            literals.push(lit);
+                            literal_owners.push(vec![(i, g)]);
                         }
                     }
                 }
-                None => always.push(i),
             }
         }
-        let prefixes = (!literals.is_empty()).then(|| {
+        let literals = (!literals.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 // A DFA: scanned over every classified text, and the list is small.
                 .kind(Some(AhoCorasickKind::DFA))
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .build(&literals)
-                .expect("literal prefixes build an automaton")
+                .expect("required literals build an automaton")
         });
         PatternSet {
             each,
-            prefixes,
-            prefix_owners,
-            always,
+            literals,
+            literal_owners,
+            groups,
         }
     }
 
-    /// The patterns that could match `text`: those whose prefix occurs in it, and those always
-    /// run. A flag per pattern.
+    /// The patterns that could match `text`: those with a literal of every group in it (so
+    /// also those without groups). A flag per pattern.
     fn candidates(&self, text: &[u8]) -> Vec<bool> {
-        let mut candidate = vec![false; self.each.len()];
-        for &i in &self.always {
-            candidate[i] = true;
-        }
-        if let Some(ac) = &self.prefixes {
+        let mut found = vec![0u64; self.each.len()];
+        if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                for &i in &self.prefix_owners[m.pattern().as_usize()] {
-                    candidate[i] = true;
+                for &(i, g) in &self.literal_owners[m.pattern().as_usize()] {
+                    found[i] |= 1 << g;
                 }
             }
         }
-        candidate
+        found
+            .iter()
+            .zip(&self.groups)
+            .map(|(&f, &n)| f.count_ones() as usize == n)
+            .collect()
     }
 
     /// Indices of the patterns that match `text` (ASCII-folded), in increasing order.
@@ -155,21 +160,61 @@ impl PatternSet {
     }
 }
 
-/// Every match of `pattern` (already folded) starts with one of these byte strings (ASCII
-/// case aside), or `None` when there is no short finite list: a pattern starting with `\w+`,
-/// one that can match the empty string, or one that needs Unicode. Taken from the
-/// case-sensitive form of the pattern; the prefixes are then found case-insensitively, which
-/// covers every case the case-insensitive pattern matches (its case folding is ASCII-only).
-fn prefixes_of(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    let hir = regex_syntax::ParserBuilder::new()
+/// Groups of literals that every match of `pattern` (already folded) contains one of each:
+/// the prefixes of the whole pattern, and of each part of it that every match must hold
+/// ("resum", "restart"… in `\bno\b[^.;]{0,25}\b(resum|restart)`). A pattern with a common
+/// first word ("not", "no") is then run only where its rarer second part also occurs. Empty
+/// when there is nothing usable (see [`prefixes_of`]).
+fn required_literals(pattern: &str) -> Vec<Vec<Vec<u8>>> {
+    let Some(hir) = parse_folded(pattern) else {
+        return Vec::new();
+    };
+    let Some(first) = prefixes_of(&hir) else {
+        return Vec::new();
+    };
+    let mut groups = vec![first];
+    let mut top = &hir;
+    while let regex_syntax::hir::HirKind::Capture(c) = top.kind() {
+        top = &c.sub;
+    }
+    if let regex_syntax::hir::HirKind::Concat(parts) = top.kind() {
+        for part in parts.iter().skip(1) {
+            // Short literals ("no", "ej") are everywhere: not worth a group.
+            match prefixes_of(part) {
+                Some(list)
+                    if list.iter().all(|l| l.len() >= 3)
+                        && !groups.contains(&list)
+                        && groups.len() < MAX_GROUPS =>
+                {
+                    groups.push(list)
+                }
+                _ => {}
+            }
+        }
+    }
+    groups
+}
+
+/// The pattern as the literal extraction reads it: case-sensitive, ASCII classes; `None` when
+/// it needs Unicode.
+fn parse_folded(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)
         .build()
         .parse(pattern)
-        .ok()?;
+        .ok()
+}
+
+/// Every match of `hir` (a folded pattern, or a part of one) starts with one of these byte
+/// strings (ASCII case aside), or `None` when there is no short finite list: a pattern starting
+/// with `\w+`, or one that can match the empty string. Taken from the case-sensitive form of
+/// the pattern; the literals are then found case-insensitively, which covers every case the
+/// case-insensitive pattern matches (its case folding is ASCII-only).
+fn prefixes_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix);
-    let seq = extractor.extract(&hir);
+    let seq = extractor.extract(hir);
     let literals = seq.literals()?;
     if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
@@ -193,14 +238,43 @@ mod tests {
 
     #[test]
     fn prefixes_are_the_literals_every_match_starts_with() {
+        let prefixes = |p: &str| prefixes_of(&parse_folded(p).unwrap());
         assert_eq!(
-            prefixes_of(r"\b(will|to) meet\b"),
+            prefixes(r"\b(will|to) meet\b"),
             Some(vec![b"to meet".to_vec(), b"will meet".to_vec()])
         );
         // Nothing usable: an open class first, or a possibly empty match.
-        assert_eq!(prefixes_of(r"\w+ said"), None);
-        assert_eq!(prefixes_of(r"^\W*(correction|note)"), None);
-        assert_eq!(prefixes_of(r"(ab)?"), None);
+        assert_eq!(prefixes(r"\w+ said"), None);
+        assert_eq!(prefixes(r"^\W*(correction|note)"), None);
+        assert_eq!(prefixes(r"(ab)?"), None);
+    }
+
+    #[test]
+    fn a_pattern_requires_a_literal_of_each_part_every_match_holds() {
+        let lits = |l: &[&str]| l.iter().map(|x| x.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(
+            required_literals(r"\b(not|no)\b[^.;]{0,25}\b(resum|restart)\w*"),
+            vec![lits(&["no", "not"]), lits(&["restart", "resum"])]
+        );
+        // An optional part makes no group; the literal parts around it do.
+        assert_eq!(
+            required_literals(r"\bmet (with )?leaders\b"),
+            vec![
+                lits(&["met leaders", "met with leaders"]),
+                lits(&["met "]),
+                lits(&["leaders"])
+            ]
+        );
+        // Short literals make no group; no usable prefix, no group at all.
+        assert_eq!(
+            required_literals(r"\bwon\b[^.;]{0,40}\d{1,2}-\d{1,2}"),
+            vec![lits(&["won"])]
+        );
+        assert!(required_literals(r"\w+ said").is_empty());
+        // A text with the common first word but not the second part runs nothing.
+        let s = set(&[r"\b(not|no)\b[^.;]{0,25}\b(resum|restart)\w*"]);
+        assert_eq!(s.candidates(b"no, not today"), vec![false]);
+        assert_eq!(s.candidates(b"Not before they RESUME"), vec![true]);
     }
 
     #[test]
