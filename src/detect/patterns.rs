@@ -76,14 +76,21 @@ fn letter_in_class(pattern: &str) -> Option<char> {
 #[derive(Debug, Clone)]
 pub struct PatternSet {
     each: Vec<Regex>,
-    /// The literals that the patterns' matches must contain, lower-cased and found
-    /// case-insensitively; `None` when no pattern has any.
+    /// The literals that the patterns' matches must contain, and the caller's extra words,
+    /// lower-cased and found case-insensitively; `None` when there are none.
     literals: Option<AhoCorasick>,
-    /// Literal `i` of `literals` belongs to these (pattern, group) pairs.
-    literal_owners: Vec<Vec<(usize, usize)>>,
+    /// What literal `i` of `literals` is: a literal of these (pattern, group) pairs, and
+    /// these extra words (a word may be listed more than once).
+    literal_owners: Vec<LiteralOwners>,
     /// For each pattern, how many literal groups it has: it can only match a text holding a
     /// literal of every group (none: always run).
     groups: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LiteralOwners {
+    groups: Vec<(usize, usize)>,
+    words: Vec<usize>,
 }
 
 /// At most this many literal groups per pattern (a bit each in a `u64`).
@@ -91,8 +98,24 @@ const MAX_GROUPS: usize = 8;
 
 impl PatternSet {
     pub fn new(each: Vec<Regex>) -> PatternSet {
+        PatternSet::with_words(each, &[] as &[&str]).expect("no extra words, no error")
+    }
+
+    /// A set that also finds `words` (exact, ASCII case aside) in the same scan of a text,
+    /// reported by [`PatternSet::scan`]: a caller with a word list of its own saves a pass.
+    pub fn with_words(
+        each: Vec<Regex>,
+        words: &[impl AsRef<str>],
+    ) -> Result<PatternSet, aho_corasick::BuildError> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut literal_owners: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut literal_owners: Vec<LiteralOwners> = Vec::new();
+        let mut index_of = |lit: Vec<u8>, owners: &mut Vec<LiteralOwners>| {
+            literals.iter().position(|l| *l == lit).unwrap_or_else(|| {
+                literals.push(lit);
+                owners.push(LiteralOwners::default());
+                literals.len() - 1
+            })
+        };
         let mut groups = Vec::new();
         for (i, re) in each.iter().enumerate() {
             // A pattern without groups is always a candidate.
@@ -100,41 +123,51 @@ impl PatternSet {
             groups.push(required.len());
             for (g, list) in required.into_iter().enumerate() {
                 for lit in list {
-                    match literals.iter().position(|l| *l == lit) {
-                        Some(at) => literal_owners[at].push((i, g)),
-                        None => {
-                            literals.push(lit);
-                            literal_owners.push(vec![(i, g)]);
-                        }
-                    }
+                    let at = index_of(lit, &mut literal_owners);
+                    literal_owners[at].groups.push((i, g));
                 }
             }
         }
-        let literals = (!literals.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                // A DFA: scanned over every classified text, and the list is small.
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .build(&literals)
-                .expect("required literals build an automaton")
-        });
-        PatternSet {
+        for (w, word) in words.iter().enumerate() {
+            let at = index_of(
+                word.as_ref().as_bytes().to_ascii_lowercase(),
+                &mut literal_owners,
+            );
+            literal_owners[at].words.push(w);
+        }
+        let literals = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    // A DFA: scanned over every classified text, and the list is small.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&literals)?,
+            )
+        };
+        Ok(PatternSet {
             each,
             literals,
             literal_owners,
             groups,
-        }
+        })
     }
 
-    /// The patterns that could match `text`: those with a literal of every group in it (so
-    /// also those without groups). A flag per pattern.
-    fn candidates(&self, text: &[u8]) -> Vec<bool> {
+    /// One pass over `text`: each occurrence of an extra word goes to `word` (its index and
+    /// byte range); the result flags the patterns that could match, those with a literal of
+    /// every group in the text (so also those without groups).
+    pub fn scan(&self, text: &[u8], mut word: impl FnMut(usize, usize, usize)) -> Vec<bool> {
         let mut found = vec![0u64; self.each.len()];
         if let Some(ac) = &self.literals {
             for m in ac.find_overlapping_iter(text) {
-                for &(i, g) in &self.literal_owners[m.pattern().as_usize()] {
+                let owners = &self.literal_owners[m.pattern().as_usize()];
+                for &(i, g) in &owners.groups {
                     found[i] |= 1 << g;
+                }
+                for &w in &owners.words {
+                    word(w, m.start(), m.end());
                 }
             }
         }
@@ -145,11 +178,19 @@ impl PatternSet {
             .collect()
     }
 
+    fn candidates(&self, text: &[u8]) -> Vec<bool> {
+        self.scan(text, |_, _, _| {})
+    }
+
     /// Indices of the patterns that match `text` (ASCII-folded), in increasing order.
     pub fn matches(&self, text: &[u8]) -> Vec<usize> {
-        let candidate = self.candidates(text);
+        self.matches_among(text, &self.candidates(text))
+    }
+
+    /// Indices of the `candidates` (from [`PatternSet::scan`]) that match `text`.
+    pub fn matches_among(&self, text: &[u8], candidates: &[bool]) -> Vec<usize> {
         (0..self.each.len())
-            .filter(|&i| candidate[i] && self.each[i].is_match(text))
+            .filter(|&i| candidates[i] && self.each[i].is_match(text))
             .collect()
     }
 

@@ -7,7 +7,6 @@ use super::patterns::{compile, PatternSet};
 use crate::model::{Kind, Severity};
 use crate::text::normalise::ascii_fold;
 use crate::UsageError;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -110,10 +109,10 @@ pub struct Rules {
     pub default_severity: Severity,
     pub kind_severity: BTreeMap<Kind, Severity>,
     pub categories: Vec<Category>,
-    /// Every category's `words`, found in one pass over the text by `word_search`.
+    /// Every category's `words`, found by `pattern_search` in the same pass over the text
+    /// that picks the patterns to run.
     words: Vec<Word>,
-    word_search: AhoCorasick,
-    /// Every category's `patterns` and `exclude`s (one prefix scan of the text picks the ones
+    /// Every category's `patterns` and `exclude`s (one literal scan of the text picks the ones
     /// to run, see [`PatternSet`]); member `i` belongs to `pattern_owners[i]`.
     pattern_search: PatternSet,
     pattern_owners: Vec<PatternOwner>,
@@ -247,20 +246,14 @@ impl Rules {
                 kinds,
             });
         }
-        let word_search = AhoCorasick::builder()
-            // A DFA: every sentence of every event is scanned, and the word list is small.
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(words.iter().map(|w| &w.text))
+        let word_texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        let pattern_search = PatternSet::with_words(patterns, &word_texts)
             .map_err(|e| UsageError(format!("rules file {origin}: `words`: {e}")))?;
-        let pattern_search = PatternSet::new(patterns);
         Ok(Rules {
             default_severity,
             kind_severity,
             categories,
             words,
-            word_search,
             pattern_search,
             pattern_owners,
             ignore_paragraphs,
@@ -276,13 +269,16 @@ impl Rules {
             .unwrap_or(&self.default_severity);
         let text = ascii_fold(text);
         let mut hits = vec![Hit::default(); self.categories.len()];
-        for m in self.word_search.find_overlapping_iter(text.as_ref()) {
-            let w = &self.words[m.pattern().as_usize()];
-            if w.stands_alone(&text, m.start(), m.end()) {
+        let candidates = self.pattern_search.scan(text.as_bytes(), |w, start, end| {
+            let w = &self.words[w];
+            if w.stands_alone(&text, start, end) {
                 hits[w.category].word = true;
             }
-        }
-        for i in self.pattern_search.matches(text.as_bytes()) {
+        });
+        for i in self
+            .pattern_search
+            .matches_among(text.as_bytes(), &candidates)
+        {
             let owner = self.pattern_owners[i];
             let hit = &mut hits[owner.category];
             if owner.exclude {
@@ -468,6 +464,23 @@ mod tests {
             r.classify(Kind::FactAdded, "He stalks them.").categories,
             Vec::<String>::new()
         );
+    }
+
+    /// Words and pattern literals share one scan: a word listed by two categories, or equal to
+    /// a literal a pattern needs, still counts for each of them.
+    #[test]
+    fn a_word_shared_by_categories_and_patterns_counts_for_each() {
+        let r = Rules::parse(
+            "[[category]]\nname = \"a\"\nwords = [\"talks\"]\n\
+             [[category]]\nname = \"b\"\nwords = [\"talks\"]\n\
+             [[category]]\nname = \"c\"\npatterns = ['\\btalks\\b']\n\
+             [[category]]\nname = \"d\"\nwords = [\"talk*\"]\n",
+            "t",
+        )
+        .unwrap();
+        let cats = |t: &str| r.classify(Kind::FactAdded, t).categories;
+        assert_eq!(cats("Talks resumed."), vec!["a", "b", "c", "d"]);
+        assert_eq!(cats("Talking resumed."), vec!["d"]);
     }
 
     #[test]

@@ -495,8 +495,8 @@ fn may_start(b: &[u8], at: usize) -> bool {
         None => return false,
     };
     let starts = &*STARTS;
-    let i = starts.pairs[usize::from(first.to_ascii_lowercase()) << 8
-        | usize::from(second.to_ascii_lowercase())];
+    let i = starts.pairs
+        [usize::from(first.to_ascii_lowercase()) << 8 | usize::from(second.to_ascii_lowercase())];
     if i == 0 {
         return false;
     }
