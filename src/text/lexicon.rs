@@ -6,8 +6,9 @@ use std::sync::OnceLock;
 /// A fixed word list with constant-time lookup (built on first use).
 pub struct WordSet {
     words: &'static [&'static str],
-    /// Fx-hashed: the set is fixed, so no input can grow a collision chain in it.
-    set: OnceLock<rustc_hash::FxHashSet<&'static str>>,
+    /// Fx-hashed: the set is fixed, so no input can grow a collision chain in it. Keyed by
+    /// bytes, so a word lower-cased on the stack needs no UTF-8 check to be looked up.
+    set: OnceLock<rustc_hash::FxHashSet<&'static [u8]>>,
 }
 
 impl WordSet {
@@ -19,8 +20,12 @@ impl WordSet {
     }
 
     pub fn contains(&self, w: &str) -> bool {
+        self.contains_bytes(w.as_bytes())
+    }
+
+    fn contains_bytes(&self, w: &[u8]) -> bool {
         self.set
-            .get_or_init(|| self.words.iter().copied().collect())
+            .get_or_init(|| self.words.iter().map(|w| w.as_bytes()).collect())
             .contains(w)
     }
 
@@ -32,7 +37,7 @@ impl WordSet {
             let lower = &mut buf[..w.len()];
             lower.copy_from_slice(w.as_bytes());
             lower.make_ascii_lowercase();
-            return std::str::from_utf8(lower).is_ok_and(|l| self.contains(l));
+            return self.contains_bytes(lower);
         }
         self.contains(&w.to_lowercase())
     }

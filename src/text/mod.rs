@@ -106,19 +106,37 @@ pub fn hash_str(s: &str) -> u64 {
 /// (a fifth of a fresh analysis went to running that regex), the same matches (a property test
 /// compares them).
 fn word_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    // ASCII bytes are classified without decoding a character (nearly all of English text).
+    let bytes = text.as_bytes();
+    let word_char_at = move |i: usize| -> Option<usize> {
+        match bytes[i] {
+            b if b < 0x80 => b.is_ascii_alphanumeric().then_some(1),
+            _ => {
+                let c = text[i..].chars().next()?;
+                chars::in_word(c).then(|| c.len_utf8())
+            }
+        }
+    };
     let mut at = 0;
     std::iter::from_fn(move || {
-        let rest = &text[at..];
-        let (skip, _) = rest.char_indices().find(|&(_, c)| chars::in_word(c))?;
-        let start = at + skip;
+        let start = loop {
+            if at >= bytes.len() {
+                return None;
+            }
+            if word_char_at(at).is_some() {
+                break at;
+            }
+            // Skip the whole character (a continuation byte never starts one).
+            at += 1;
+            while at < bytes.len() && !text.is_char_boundary(at) {
+                at += 1;
+            }
+        };
         let mut end = start;
-        let mut it = text[start..].char_indices().peekable();
-        while let Some(&(i, c)) = it.peek() {
-            if chars::in_word(c) {
-                end = start + i + c.len_utf8();
-                it.next();
-            } else {
-                break;
+        while end < bytes.len() {
+            match word_char_at(end) {
+                Some(n) => end += n,
+                None => break,
             }
         }
         // Apostrophe groups: an apostrophe followed by at least one letter or mark.
@@ -207,11 +225,11 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
             }
         }
         let w = &text[m];
-        let plain = w
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-        out.push(Token::Word(if plain {
-            CompactString::from(w)
+        out.push(Token::Word(if w.is_ascii() && !w.contains('\'') {
+            // Lower-cased in place in the (inline) token: no allocation, no Unicode tables.
+            let mut t = CompactString::from(w);
+            t.make_ascii_lowercase();
+            t
         } else {
             CompactString::from(w.replace(['\'', '’'], "").to_lowercase())
         }));
