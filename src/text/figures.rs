@@ -546,13 +546,44 @@ fn inside_link_or_code(text: &str, at: usize) -> bool {
         .any(|m| token.contains(m))
 }
 
+/// The number words as a set.
+static NUMBER_WORD_SET: LazyLock<WordSet> = LazyLock::new(|| {
+    let words: Vec<&'static str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
+    WordSet::new(words.leak())
+});
+
 fn has_number_word(text: &str) -> bool {
-    static WORDS: LazyLock<WordSet> = LazyLock::new(|| {
-        let words: Vec<&'static str> = NUMBER_WORDS.iter().map(|(w, _)| *w).collect();
-        WordSet::new(words.leak())
-    });
-    text.split(|c: char| !c.is_alphanumeric())
-        .any(|w| w.len() >= 3 && WORDS.contains_lower(w))
+    // The words of `text` split at every non-alphanumeric character, each of 3 bytes or more
+    // looked up; read byte by byte, and a word whose ASCII first letter starts no number word
+    // is not looked up at all.
+    let b = text.as_bytes();
+    let alnum_at = |i: usize| -> Option<usize> {
+        match b[i] {
+            c if c < 0x80 => c.is_ascii_alphanumeric().then_some(1),
+            _ => {
+                let c = text[i..].chars().next()?;
+                c.is_alphanumeric().then(|| c.len_utf8())
+            }
+        }
+    };
+    let mut at = 0;
+    while at < b.len() {
+        let start = at;
+        while at < b.len() {
+            match alnum_at(at) {
+                Some(n) => at += n,
+                None => break,
+            }
+        }
+        let first = b.get(start).copied().unwrap_or(0);
+        let may_be = first >= 0x80 || !WORDS_BY_FIRST_BYTE[usize::from(first)].is_empty();
+        if at - start >= 3 && may_be && NUMBER_WORD_SET.contains_lower(&text[start..at]) {
+            return true;
+        }
+        // Past the separator (a whole character).
+        at += text[at..].chars().next().map_or(1, char::len_utf8);
+    }
+    false
 }
 
 fn word_value(w: &str) -> Option<f64> {
@@ -824,6 +855,35 @@ mod tests {
             checked > 50_000 && found > 80_000,
             "{checked} texts, {found} figures"
         );
+    }
+
+    /// The pre-check reads words as splitting at every non-alphanumeric character does, on
+    /// every paragraph of the example and both corpus files, as written and upper-cased, and on
+    /// edge cases (non-ASCII letters and digits next to number words).
+    #[test]
+    fn the_number_word_check_splits_words_as_the_plain_definition_does() {
+        let plain = |t: &str| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.len() >= 3 && NUMBER_WORD_SET.contains_lower(w))
+        };
+        let mut texts: Vec<String> = [
+            "TEN", "éten", "ten\u{e9}", "٣ten", "ten٣", "x-ten-x", "ÅTTA", "åtta", "tio", "ttio",
+            "zero", "", "t", "\u{212A}", "(three)", "nine\u{a0}", "ſix",
+        ]
+        .map(String::from)
+        .to_vec();
+        for v in crate::test_corpus::versions() {
+            for para in v["body"].as_str().unwrap_or_default().split('\n') {
+                texts.push(para.to_string());
+                texts.push(para.to_uppercase());
+            }
+        }
+        let mut with = 0;
+        for t in &texts {
+            assert_eq!(has_number_word(t), plain(t), "on {t:?}");
+            with += usize::from(plain(t));
+        }
+        assert!(with > 1_000, "{with} texts with a number word");
     }
 
     /// Where `\d`, `\p{L}` and case folding differ from their ASCII or `char` look-alikes.
