@@ -5,7 +5,7 @@
 
 pub mod cosmetic;
 
-use crate::text::{token_bit, Document, Token};
+use crate::text::{token_bit, Document, Sentence, Token};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 use std::hash::{Hash, Hasher};
@@ -332,15 +332,29 @@ impl<'a> Matcher<'a> {
 
     /// A sentence split in two, or two joined, with the same words: inside one hunk only.
     fn splits(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
+        // Two sentences joined can only be one with as many tokens and the same token bits:
+        // checked first, so the tokens of most neighbours are never hashed again.
+        fn shape(s: &Sentence) -> (usize, u64) {
+            (s.tokens.len(), s.token_bits)
+        }
+        fn joined_shape(a: &Sentence, b: &Sentence) -> (usize, u64) {
+            (a.tokens.len() + b.tokens.len(), a.token_bits | b.token_bits)
+        }
         for (ro, ins) in hunks {
             let old_keys: HashMap<u64, usize> = ro
                 .iter()
                 .filter(|&&o| !self.old_done[o])
                 .map(|&o| (self.old.sentences[o].key, o))
                 .collect();
+            let old_shapes: FxHashSet<(usize, u64)> =
+                old_keys.values().map(|&o| shape(&self.old.sentences[o])).collect();
             for w in ins.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if self.new_done[a] || self.new_done[b] {
+                    continue;
+                }
+                let (sa, sb) = (&self.new.sentences[a], &self.new.sentences[b]);
+                if !old_shapes.contains(&joined_shape(sa, sb)) {
                     continue;
                 }
                 let h = hash_concat(&self.new.sentences[a].tokens, &self.new.sentences[b].tokens);
@@ -361,9 +375,15 @@ impl<'a> Matcher<'a> {
                 .filter(|&&n| !self.new_done[n])
                 .map(|&n| (self.new.sentences[n].key, n))
                 .collect();
+            let new_shapes: FxHashSet<(usize, u64)> =
+                new_keys.values().map(|&n| shape(&self.new.sentences[n])).collect();
             for w in ro.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if self.old_done[a] || self.old_done[b] {
+                    continue;
+                }
+                let (sa, sb) = (&self.old.sentences[a], &self.old.sentences[b]);
+                if !new_shapes.contains(&joined_shape(sa, sb)) {
                     continue;
                 }
                 let h = hash_concat(&self.old.sentences[a].tokens, &self.old.sentences[b].tokens);
