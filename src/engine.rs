@@ -247,13 +247,18 @@ impl Engine {
         findings: Vec<Finding>,
         now: &str,
     ) -> Vec<ChangeEvent> {
+        // `story_id/to_version/n`: the common part formatted once.
+        let id_prefix = format!("{}/{}/", v.story_id, to);
         findings
             .into_iter()
             .enumerate()
             .map(|(i, f)| {
                 let class = self.rules.classify(f.kind, &f.text);
+                let mut event_id = String::with_capacity(id_prefix.len() + 4);
+                event_id.push_str(&id_prefix);
+                event_id.push_str(&(i + 1).to_string());
                 ChangeEvent {
-                    event_id: format!("{}/{}/{}", v.story_id, to, i + 1),
+                    event_id,
                     story_id: v.story_id.clone(),
                     from_version: from,
                     to_version: to,
