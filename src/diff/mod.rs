@@ -346,8 +346,10 @@ impl<'a> Matcher<'a> {
                 .filter(|&&o| !self.old_done[o])
                 .map(|&o| (self.old.sentences[o].key, o))
                 .collect();
-            let old_shapes: FxHashSet<(usize, u64)> =
-                old_keys.values().map(|&o| shape(&self.old.sentences[o])).collect();
+            let old_shapes: FxHashSet<(usize, u64)> = old_keys
+                .values()
+                .map(|&o| shape(&self.old.sentences[o]))
+                .collect();
             for w in ins.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if self.new_done[a] || self.new_done[b] {
@@ -375,8 +377,10 @@ impl<'a> Matcher<'a> {
                 .filter(|&&n| !self.new_done[n])
                 .map(|&n| (self.new.sentences[n].key, n))
                 .collect();
-            let new_shapes: FxHashSet<(usize, u64)> =
-                new_keys.values().map(|&n| shape(&self.new.sentences[n])).collect();
+            let new_shapes: FxHashSet<(usize, u64)> = new_keys
+                .values()
+                .map(|&n| shape(&self.new.sentences[n]))
+                .collect();
             for w in ro.windows(2) {
                 let (a, b) = (w[0], w[1]);
                 if self.old_done[a] || self.old_done[b] {

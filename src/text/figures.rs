@@ -867,8 +867,23 @@ mod tests {
                 .any(|w| w.len() >= 3 && NUMBER_WORD_SET.contains_lower(w))
         };
         let mut texts: Vec<String> = [
-            "TEN", "éten", "ten\u{e9}", "٣ten", "ten٣", "x-ten-x", "ÅTTA", "åtta", "tio", "ttio",
-            "zero", "", "t", "\u{212A}", "(three)", "nine\u{a0}", "ſix",
+            "TEN",
+            "éten",
+            "ten\u{e9}",
+            "٣ten",
+            "ten٣",
+            "x-ten-x",
+            "ÅTTA",
+            "åtta",
+            "tio",
+            "ttio",
+            "zero",
+            "",
+            "t",
+            "\u{212A}",
+            "(three)",
+            "nine\u{a0}",
+            "ſix",
         ]
         .map(String::from)
         .to_vec();

@@ -19,36 +19,40 @@ pub struct QuoteInfo {
 /// analyses the same, so its analysis is reused instead of redone ([`ContextUse`]).
 #[derive(Debug, Clone, Default)]
 pub struct SpeakerContext {
-    last_person: Option<String>,
-    last_speaker: Option<String>,
+    last_person: Option<Name>,
+    last_speaker: Option<Name>,
     /// Units since the last quotation (a bare quote right after one continues it).
     since_quote: usize,
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
-    roles: Vec<(String, String)>,
+    roles: Vec<(Name, Name)>,
     /// Surnames of people named so far, so a later bare surname counts as a person. aHash:
     /// asked for every reused sentence, and SipHash was a third of that; still keyed per
     /// process, since the names come from input.
-    people: ahash::AHashSet<String>,
+    people: ahash::AHashSet<Name>,
     log: std::cell::RefCell<Option<ContextUse>>,
 }
+
+/// A name or role word as the context holds it: inline up to 24 bytes, so logging and
+/// replaying a sentence's use of the context rarely allocates.
+type Name = compact_str::CompactString;
 
 /// A question a sentence unit asked of the context, with the answer it got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Read {
     SinceQuoteAtMost(usize, bool),
-    LastPerson(Option<String>),
-    LastSpeaker(Option<String>),
-    Knows(String, bool),
-    RoleHolder(String, Option<String>),
+    LastPerson(Option<Name>),
+    LastSpeaker(Option<Name>),
+    Knows(Name, bool),
+    RoleHolder(Name, Option<Name>),
 }
 
 /// An update a sentence unit made to the context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Write {
-    LastPerson(String),
-    Person(String),
-    Role(String, String),
-    LastSpeaker(String),
+    LastPerson(Name),
+    Person(Name),
+    Role(Name, Name),
+    LastSpeaker(Name),
     Quoted,
     NotQuoted,
 }
@@ -95,7 +99,7 @@ impl SpeakerContext {
         }
     }
 
-    fn holder(&self, role: &str) -> Option<&String> {
+    fn holder(&self, role: &str) -> Option<&Name> {
         self.roles
             .iter()
             .rev()
@@ -120,25 +124,25 @@ impl SpeakerContext {
     fn pronoun_referent(&self) -> Option<String> {
         let person = self.last_person.clone();
         self.log_read(Read::LastPerson(person.clone()));
-        person.or_else(|| self.last_speaker())
+        person.map(String::from).or_else(|| self.last_speaker())
     }
 
     fn last_speaker(&self) -> Option<String> {
         let speaker = self.last_speaker.clone();
         self.log_read(Read::LastSpeaker(speaker.clone()));
-        speaker
+        speaker.map(String::from)
     }
 
     fn knows(&self, surname: &str) -> bool {
         let known = self.people.contains(surname);
-        self.log_read(Read::Knows(surname.to_string(), known));
+        self.log_read(Read::Knows(Name::from(surname), known));
         known
     }
 
     fn role_holder(&self, role: &str) -> Option<String> {
         let holder = self.holder(role).cloned();
-        self.log_read(Read::RoleHolder(role.to_string(), holder.clone()));
-        holder
+        self.log_read(Read::RoleHolder(Name::from(role), holder.clone()));
+        holder.map(String::from)
     }
 
     fn write(&mut self, w: Write) {
@@ -149,13 +153,11 @@ impl SpeakerContext {
     }
 
     fn apply(&mut self, w: &Write) {
-        // Replaying every reused sentence applies the same names again and again: reuse the
-        // strings already held instead of allocating copies.
-        fn set(slot: &mut Option<String>, value: &str) {
-            match slot {
-                Some(held) if held == value => {}
-                Some(held) => value.clone_into(held),
-                None => *slot = Some(value.to_string()),
+        // Replaying every reused sentence applies the same names again and again: a name
+        // already held is left as it is.
+        fn set(slot: &mut Option<Name>, value: &str) {
+            if slot.as_deref() != Some(value) {
+                *slot = Some(Name::from(value));
             }
         }
         match w {
@@ -168,7 +170,7 @@ impl SpeakerContext {
             Write::Role(role, person) => {
                 // The latest holder of a role wins; one entry per role.
                 match self.roles.iter_mut().find(|(r, _)| r == role) {
-                    Some((_, holder)) => person.clone_into(holder),
+                    Some((_, holder)) => holder.clone_from(person),
                     None => self.roles.push((role.clone(), person.clone())),
                 }
             }
@@ -659,27 +661,30 @@ pub fn observe_names(
     for run in runs {
         let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
-            ctx.write(Write::LastPerson(run.name.clone()));
-            ctx.write(Write::Person(run.surname().to_string()));
+            ctx.write(Write::LastPerson(Name::from(run.name.as_str())));
+            ctx.write(Write::Person(Name::from(run.surname())));
             for t in &run.titles {
                 if !matches!(t.as_str(), "the" | "a" | "an") {
-                    ctx.write(Write::Role(t.clone(), run.name.clone()));
+                    ctx.write(Write::Role(
+                        Name::from(t.as_str()),
+                        Name::from(run.name.as_str()),
+                    ));
                 }
             }
         }
     }
     if let Some(s) = introducer {
-        ctx.write(Write::LastSpeaker(s));
+        ctx.write(Write::LastSpeaker(Name::from(s)));
         ctx.write(Write::Quoted);
         return;
     }
     match quote {
         Some(q) => {
             if let Some(s) = &q.speaker {
-                ctx.write(Write::LastSpeaker(s.clone()));
+                ctx.write(Write::LastSpeaker(Name::from(s.as_str())));
                 if s.chars().next().is_some_and(char::is_uppercase) {
-                    ctx.write(Write::LastPerson(s.clone()));
-                    let surname = s.rsplit(' ').next().unwrap_or(s).to_string();
+                    ctx.write(Write::LastPerson(Name::from(s.as_str())));
+                    let surname = Name::from(s.rsplit(' ').next().unwrap_or(s));
                     ctx.write(Write::Person(surname));
                 }
             }
