@@ -107,6 +107,25 @@ async fn wait_until_served(
     }
 }
 
+/// A topic `run` needs is not (yet) in the brokers' metadata.
+#[derive(Debug)]
+pub struct MissingTopic {
+    pub topic: String,
+    brokers: String,
+}
+
+impl std::fmt::Display for MissingTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "topic {} does not exist on {}: run `redline topics create` (or `redline run --create-topics`)",
+            self.topic, self.brokers
+        )
+    }
+}
+
+impl std::error::Error for MissingTopic {}
+
 /// Partition counts of the input and state topics. Fails with a readable message when either
 /// topic is missing, or when `story.state` has fewer partitions than `story.versions` (input
 /// partition N writes its state to state partition N).
@@ -129,10 +148,10 @@ pub fn check_topics(
             .filter(|&n| n > 0))
     };
     let missing = |topic: &str| {
-        anyhow::anyhow!(
-            "topic {topic} does not exist on {}: run `redline topics create` (or `redline run --create-topics`)",
-            config.kafka.brokers
-        )
+        anyhow::Error::new(MissingTopic {
+            topic: topic.to_string(),
+            brokers: config.kafka.brokers.clone(),
+        })
     };
     let input = count(&t.versions)?.ok_or_else(|| missing(&t.versions))?;
     let state = count(&t.state)?.ok_or_else(|| missing(&t.state))?;

@@ -36,6 +36,11 @@ pub struct RunSettings {
     pub instance: String,
 }
 
+/// How long `run` looks again for a topic that is not in the brokers' metadata before it gives
+/// up: a deploy that creates the topics with another tool and starts `run` right after may ask
+/// a broker that has not heard of them yet.
+const MISSING_TOPIC_GRACE: Duration = Duration::from_secs(10);
+
 /// Run the processor until `stop` is set (then commit or abort, leave the group and return
 /// `Ok`), or until a fatal error (returned: the caller exits 1). Blocking: call it from a
 /// blocking thread of a tokio runtime (`rt` is used to await delivery reports).
@@ -109,12 +114,30 @@ pub fn run(
         })
         .context("cannot create the Kafka consumer")?;
 
+    // A topic created by another tool a moment ago may not be in every broker's metadata yet:
+    // a missing topic is looked for again for a few seconds before `run` gives up.
+    let missing_deadline = std::time::Instant::now() + MISSING_TOPIC_GRACE;
+    let mut waiting_for: Option<String> = None;
     let partitions = loop {
         match admin::check_topics(&consumer, &config) {
             Ok(n) => break n,
             Err(e) if is_transient(&e) && !stop.load(Ordering::SeqCst) => {
                 tracing::warn!(error = %format!("{e:#}"), "cannot check topics; retrying");
                 std::thread::sleep(Duration::from_secs(1));
+            }
+            Err(e)
+                if e.downcast_ref::<admin::MissingTopic>().is_some()
+                    && std::time::Instant::now() < missing_deadline
+                    && !stop.load(Ordering::SeqCst) =>
+            {
+                let topic = e
+                    .downcast_ref::<admin::MissingTopic>()
+                    .map(|m| m.topic.clone());
+                if waiting_for != topic {
+                    tracing::warn!(topic = ?topic, grace = ?MISSING_TOPIC_GRACE, "topic not found; waiting for it to appear");
+                    waiting_for = topic;
+                }
+                std::thread::sleep(Duration::from_millis(500));
             }
             Err(e) => return Err(e),
         }
