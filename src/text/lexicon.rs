@@ -260,6 +260,31 @@ pub static PRONOUNS: WordSet = WordSet::new(&[
     "he", "she", "han", "hon", "hun", "il", "elle", "er", "sie", "él", "ella", "ele", "lui", "lei",
 ]);
 
+/// Is `w` (any case) a title or role word: one of [`TITLES`], or a Swedish compound ending in
+/// one ("utbildningsminister", "polischefen", "partiordförande", "kammaråklagare")?
+pub fn is_title(w: &str) -> bool {
+    const SWEDISH_TITLE_ENDINGS: &[&str] = &[
+        "minister",
+        "ministern",
+        "chef",
+        "chefen",
+        "ordförande",
+        "åklagare",
+        "åklagaren",
+        "sekreterare",
+        "talesperson",
+    ];
+    if TITLES.contains_lower(w) {
+        return true;
+    }
+    // Only letters can end in these (a cheap test before lower-casing).
+    if w.len() < 6 || !w.ends_with(|c: char| c.is_alphabetic()) {
+        return false;
+    }
+    let lower = w.to_lowercase();
+    SWEDISH_TITLE_ENDINGS.iter().any(|e| lower.ends_with(e))
+}
+
 /// Words that may precede a name as a title or role, dropped from the speaker as written.
 pub static TITLES: WordSet = WordSet::new(&[
     "mr",
@@ -317,6 +342,19 @@ pub static TITLES: WordSet = WordSet::new(&[
     "judge",
     "justice",
     "inspector",
+    "constable",
+    "superintendent",
+    "commissioner",
+    "councillor",
+    "councilor",
+    "sheriff",
+    "marshal",
+    "brigadier",
+    "corporal",
+    "attorney",
+    "prosecutor",
+    "cardinal",
+    "ayatollah",
     "detective",
     "officer",
     "spokesman",
@@ -355,6 +393,23 @@ pub static TITLES: WordSet = WordSet::new(&[
     "presidenten",
     "vd",
     "talesperson",
+    "kung",
+    "kungen",
+    "drottning",
+    "drottningen",
+    "prins",
+    "prinsessan",
+    "kronprinsessan",
+    "biskop",
+    "ärkebiskop",
+    "landshövding",
+    "talman",
+    "partiledare",
+    "kommunalråd",
+    "generaldirektör",
+    "riksdagsledamot",
+    "polisinspektör",
+    "förundersökningsledare",
     "pressekreterare",
     "professorn",
     "chefen",

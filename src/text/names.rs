@@ -103,8 +103,8 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
     while i < ws.len() {
         let w = ws[i].text;
         // A capitalised word starts a run unless it is a common word that is not a title.
-        let starts_run = is_capitalised(w)
-            && (!lower_in(w, &lexicon::NOT_NAMES) || lower_in(w, &lexicon::TITLES));
+        let starts_run =
+            is_capitalised(w) && (!lower_in(w, &lexicon::NOT_NAMES) || lexicon::is_title(w));
         if !starts_run {
             i += 1;
             continue;
@@ -131,11 +131,11 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         // ("Science Minister George Freeman", "Bank of England Governor Andrew Bailey").
         let name_start = run
             .iter()
-            .rposition(|x| lower_in(x.text, &lexicon::TITLES))
+            .rposition(|x| lexicon::is_title(x.text))
             .map_or(0, |i| i + 1);
         let titles: Vec<String> = run[..name_start]
             .iter()
-            .filter(|x| lower_in(x.text, &lexicon::TITLES))
+            .filter(|x| lexicon::is_title(x.text))
             .map(|x| x.text.to_lowercase())
             .collect();
         let rest: Vec<&str> = run[name_start..].iter().map(|x| x.text).collect();
@@ -183,6 +183,40 @@ mod tests {
         assert!(runs[0].is_person());
         assert!(!runs[1].is_person());
         assert!(!runs[2].is_person());
+    }
+
+    /// Police and court titles, and Swedish compound titles ("utbildningsminister",
+    /// "SAS-chefen", "Åklagaren"), are stripped like "Foreign Minister"; a title after the name
+    /// ("MP") is not one.
+    #[test]
+    fn more_titles_and_swedish_compound_titles_are_stripped() {
+        let names =
+            |s: &str| -> Vec<String> { name_runs(&words(s)).into_iter().map(|r| r.name).collect() };
+        assert_eq!(
+            names("Deputy Chief Constable Ann Holt spoke."),
+            vec!["Ann Holt"]
+        );
+        assert_eq!(
+            names("Then Superintendent Raj Patel left."),
+            vec!["Raj Patel"]
+        );
+        assert_eq!(
+            names("Utbildningsminister Gustav Fridolin och SAS-chefen Rickard Gustafson möttes."),
+            vec!["Gustav Fridolin", "Rickard Gustafson"]
+        );
+        assert_eq!(
+            names("Åklagaren Jakob Buch-Jepsen yrkar."),
+            vec!["Jakob Buch-Jepsen"]
+        );
+        assert_eq!(
+            names("The Rt Hon Wendy Morton MP spoke."),
+            vec!["Rt Hon Wendy Morton MP"]
+        );
+        assert!(runs_are_persons("Deputy Chief Constable Ann Holt spoke."));
+    }
+
+    fn runs_are_persons(s: &str) -> bool {
+        name_runs(&words(s)).iter().all(NameRun::is_person)
     }
 
     #[test]

@@ -615,7 +615,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     if matches!(head.as_str(), "the" | "a" | "an") {
         return None;
     }
-    if lexicon::TITLES.contains(head.as_str()) {
+    if lexicon::is_title(&head) {
         if let Some(person) = ctx.role_holder(&head) {
             return Some(person);
         }
@@ -703,6 +703,18 @@ mod tests {
     }
     fn speaker(s: &str) -> Option<String> {
         q(s).and_then(|q| q.speaker)
+    }
+
+    #[test]
+    fn a_speaker_s_title_is_dropped_however_it_is_written() {
+        assert_eq!(
+            speaker("\"Stay away from the water,\" said Deputy Chief Constable Ann Holt."),
+            Some("Ann Holt".into())
+        );
+        assert_eq!(
+            speaker("Publiceringschefen Klas Wolf-Watz menar att han ”inte vill gå i polemik”."),
+            Some("Klas Wolf-Watz".into())
+        );
     }
 
     #[test]
