@@ -508,7 +508,12 @@ fn speaker_starting_at(
         return ctx.pronoun_referent();
     }
     if let Some(run) = runs.iter().find(|r| r.start == i) {
-        return Some(resolve_run(run, ctx));
+        // "said UN envoy Maria Santos", "said EU foreign policy chief Josep Borrell": the
+        // organisation qualifies the role; the person named after it is the speaker.
+        return Some(resolve_run(
+            person_after_org(ws, runs, run).unwrap_or(run),
+            ctx,
+        ));
     }
     // "said the foreign minister", "said a UN spokesperson, Jane Doe"
     let mut phrase = Vec::new();
@@ -530,6 +535,37 @@ fn speaker_starting_at(
     }
     // "said a senior diplomat." ends the clause; "said the talks were …" does not.
     role_phrase(&phrase, ctx, terminated)
+}
+
+/// Words that link a speaker to someone else, never part of a role: "säger Hjalmarsson till TV3
+/// Sport", "said Okafor about her deputy Jan Berg".
+static LINK_WORDS: lexicon::WordSet = lexicon::WordSet::new(&[
+    "to", "about", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or", "his", "her",
+    "their", "its", "till", "om", "sin", "sitt", "sina", "i", "på", "för", "med", "från", "av",
+    "och", "hos", "vid", "åt", "under", "hans", "hennes", "deras",
+]);
+
+/// The person named right after an organisation's name run and a few lower-case role words,
+/// with no punctuation between them: "Maria Santos" in "UN envoy Maria Santos".
+fn person_after_org<'r>(
+    ws: &[Word<'_>],
+    runs: &'r [NameRun],
+    org: &NameRun,
+) -> Option<&'r NameRun> {
+    if org.is_person() {
+        return None;
+    }
+    let mut k = org.end;
+    while k < ws.len() && k < org.end + 4 && ws[k - 1].punct_after.is_none() {
+        if let Some(run) = runs.iter().find(|r| r.start == k) {
+            return (k > org.end && run.is_person()).then_some(run);
+        }
+        if names::is_capitalised(ws[k].text) || LINK_WORDS.contains_lower(ws[k].text) {
+            return None;
+        }
+        k += 1;
+    }
+    None
 }
 
 fn speaker_ending_at(
@@ -703,6 +739,36 @@ mod tests {
     }
     fn speaker(s: &str) -> Option<String> {
         q(s).and_then(|q| q.speaker)
+    }
+
+    #[test]
+    fn an_organisation_before_a_role_and_a_name_is_not_the_speaker() {
+        assert_eq!(
+            speaker("“Nobody should waste it,” said UN envoy Maria Santos."),
+            Some("Maria Santos".into())
+        );
+        assert_eq!(
+            speaker("“It is a start,” said EU foreign policy chief Josep Borrell."),
+            Some("Josep Borrell".into())
+        );
+        // An organisation alone, or followed by something else, stays the speaker.
+        assert_eq!(
+            speaker("“We are ready,” said UNICEF."),
+            Some("UNICEF".into())
+        );
+        assert_eq!(
+            speaker("“We are ready,” said UNICEF in a statement on Monday."),
+            Some("UNICEF".into())
+        );
+        // A word linking the speaker to someone else is not a role.
+        assert_eq!(
+            speaker("– Det var solklart, säger Hjalmarsson till TV3 Sport."),
+            Some("Hjalmarsson".into())
+        );
+        assert_eq!(
+            speaker("– Det går bra, säger CNN:s meteorolog Tom Sater."),
+            Some("Tom Sater".into())
+        );
     }
 
     #[test]
