@@ -518,16 +518,25 @@ fn speaker_starting_at(
     // "said the foreign minister", "said a UN spokesperson, Jane Doe"
     let mut phrase = Vec::new();
     let mut terminated = false;
+    let mut cut = false;
     for (k, w) in ws[i..].iter().enumerate().take(6) {
         if let Some(run) = runs.iter().find(|r| r.start == i + k) {
-            let roles_only = k > 0 && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
+            let roles_only =
+                k > 0 && !cut && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
             // "said police spokesman Tommy Nyman", "said the minister, Amina Okafor": the
             // name wins over the role words before it.
             if roles_only && (run.is_person() || ws[i + k - 1].punct_after == Some(',')) {
                 return Some(resolve_run(run, ctx));
             }
         }
-        phrase.push(w.text);
+        // "skriver polisen i ett uttalande.", "said a spokesman for the ministry.": the role
+        // ends where a preposition starts what follows it (the clause still has to end).
+        if k > 0 && LINK_WORDS.contains_lower(w.text) {
+            cut = true;
+        }
+        if !cut {
+            phrase.push(w.text);
+        }
         if w.punct_after.is_some() {
             terminated = true;
             break;
@@ -540,9 +549,44 @@ fn speaker_starting_at(
 /// Words that link a speaker to someone else, never part of a role: "säger Hjalmarsson till TV3
 /// Sport", "said Okafor about her deputy Jan Berg".
 static LINK_WORDS: lexicon::WordSet = lexicon::WordSet::new(&[
-    "to", "about", "of", "in", "on", "at", "for", "with", "from", "by", "and", "or", "his", "her",
-    "their", "its", "till", "om", "sin", "sitt", "sina", "i", "på", "för", "med", "från", "av",
-    "och", "hos", "vid", "åt", "under", "hans", "hennes", "deras",
+    "to",
+    "about",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "by",
+    "and",
+    "or",
+    "his",
+    "her",
+    "their",
+    "its",
+    "till",
+    "om",
+    "sin",
+    "sitt",
+    "sina",
+    "i",
+    "på",
+    "för",
+    "med",
+    "från",
+    "av",
+    "och",
+    "hos",
+    "vid",
+    "åt",
+    "under",
+    "hans",
+    "hennes",
+    "deras",
+    "enligt",
+    "according",
+    "via",
 ]);
 
 /// The person named right after an organisation's name run and a few lower-case role words,
@@ -642,7 +686,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
         .skip_while(|w| {
             matches!(
                 w.to_lowercase().as_str(),
-                "the" | "a" | "an" | "its" | "their"
+                "the" | "a" | "an" | "its" | "their" | "en" | "ett"
             )
         })
         .collect();
@@ -768,6 +812,22 @@ mod tests {
         assert_eq!(
             speaker("– Det går bra, säger CNN:s meteorolog Tom Sater."),
             Some("Tom Sater".into())
+        );
+    }
+
+    #[test]
+    fn a_role_named_as_speaker_ends_where_a_preposition_starts() {
+        assert_eq!(
+            speaker("\"Lämna dem i fred\", skriver polisen i ett uttalande."),
+            Some("polisen".into())
+        );
+        assert_eq!(
+            speaker("– Det går bra, säger finansministern vid pressträffen."),
+            Some("finansministern".into())
+        );
+        assert_eq!(
+            speaker("“We are not leaving,” said a spokesman for the ministry."),
+            Some("spokesman".into())
         );
     }
 
