@@ -707,7 +707,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     if !generic_ok
         || not_a_source(&first)
         || not_a_source(&head)
-        || !head.chars().all(char::is_alphabetic)
+        || !head.chars().all(|c| c.is_alphabetic() || c == '-')
     {
         return None;
     }
@@ -828,6 +828,14 @@ mod tests {
         assert_eq!(
             speaker("“We are not leaving,” said a spokesman for the ministry."),
             Some("spokesman".into())
+        );
+        assert_eq!(
+            speaker("– Det är en allvarlig olycka, sa en operatör på SOS Alarm inledningsvis."),
+            Some("operatör".into())
+        );
+        assert_eq!(
+            speaker("– Nu är det slut för henne, säger en M-riksdagsledamot till Expressen."),
+            Some("M-riksdagsledamot".into())
         );
     }
 
