@@ -494,4 +494,10 @@ fn an_apostrophe_fix_and_a_fuller_name_for_the_same_speaker_are_cosmetic() {
     let a = format!("{BODY}\n\n“We will not step aside,” said Lööf.");
     let b = format!("{BODY}\n\n“We will not step aside,” said Annie Lööf.");
     assert!(diff(&a, &b).is_empty());
+    // Named with a title in front: still the same person, still no information.
+    let c = format!("{BODY}\n\n“We will not step aside,” said Foreign Minister Annie Lööf.");
+    let d = format!("{BODY}\n\n– Vi kliver inte åt sidan, säger Lööf.");
+    let e = format!("{BODY}\n\n– Vi kliver inte åt sidan, säger Centerledaren Annie Lööf.");
+    assert!(diff(&b, &c).is_empty(), "{:?}", diff(&b, &c));
+    assert!(diff(&d, &e).is_empty(), "{:?}", diff(&d, &e));
 }

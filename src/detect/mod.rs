@@ -133,7 +133,8 @@ fn same_speaker(a: Option<&str>, b: Option<&str>) -> bool {
 /// A reworded sentence: `None` when the rewording carries no information.
 fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
     let mut verdict = compare(&o.tokens, &n.tokens);
-    // The same quote by the same person, named more or less fully ("Lööf" → "Annie Lööf").
+    // The same quote by the same person, named more or less fully ("Lööf" → "Annie Lööf" →
+    // "Centerledaren Annie Lööf"): compared without the name and title words.
     if let (Verdict::Changed, Some(a), Some(b)) = (verdict, &o.quote, &n.quote) {
         if same_speaker(a.speaker.as_deref(), b.speaker.as_deref()) {
             let without_speaker = |s: &Sentence, q: &crate::text::quotes::QuoteInfo| {
@@ -146,7 +147,10 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
                     .collect();
                 s.tokens
                     .iter()
-                    .filter(|t| !name.iter().any(|w| w == t.as_str()))
+                    .filter(|t| {
+                        !name.iter().any(|w| w == t.as_str())
+                            && !crate::text::lexicon::is_title(t.as_str())
+                    })
                     .cloned()
                     .collect::<Vec<_>>()
             };

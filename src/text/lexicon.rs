@@ -261,7 +261,8 @@ pub static PRONOUNS: WordSet = WordSet::new(&[
 ]);
 
 /// Is `w` (any case) a title or role word: one of [`TITLES`], or a Swedish compound ending in
-/// one ("utbildningsminister", "polischefen", "partiordförande", "kammaråklagare")?
+/// one ("utbildningsminister", "polischefen", "partiordförande", "kammaråklagare",
+/// "KD-ledaren")?
 pub fn is_title(w: &str) -> bool {
     const SWEDISH_TITLE_ENDINGS: &[&str] = &[
         "minister",
@@ -273,6 +274,8 @@ pub fn is_title(w: &str) -> bool {
         "åklagaren",
         "sekreterare",
         "talesperson",
+        "ledare",
+        "ledaren",
     ];
     if TITLES.contains_lower(w) {
         return true;
