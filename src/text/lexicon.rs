@@ -255,6 +255,49 @@ pub static SPEAKER_FOLLOWS: WordSet = WordSet::new(&[
     "secondo",
 ]);
 
+/// Words that link a speaker to someone else, never part of a role: "säger Hjalmarsson till TV3
+/// Sport", "said Okafor about her deputy Jan Berg".
+pub static LINK_WORDS: WordSet = WordSet::new(&[
+    "to",
+    "about",
+    "of",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "from",
+    "by",
+    "and",
+    "or",
+    "his",
+    "her",
+    "their",
+    "its",
+    "till",
+    "om",
+    "sin",
+    "sitt",
+    "sina",
+    "i",
+    "på",
+    "för",
+    "med",
+    "från",
+    "av",
+    "och",
+    "hos",
+    "vid",
+    "åt",
+    "under",
+    "hans",
+    "hennes",
+    "deras",
+    "enligt",
+    "according",
+    "via",
+]);
+
 /// Personal pronouns that refer back to the last person named.
 pub static PRONOUNS: WordSet = WordSet::new(&[
     "he", "she", "han", "hon", "hun", "il", "elle", "er", "sie", "él", "ella", "ele", "lui", "lei",

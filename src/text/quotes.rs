@@ -531,7 +531,7 @@ fn speaker_starting_at(
         }
         // "skriver polisen i ett uttalande.", "said a spokesman for the ministry.": the role
         // ends where a preposition starts what follows it (the clause still has to end).
-        if k > 0 && LINK_WORDS.contains_lower(w.text) {
+        if k > 0 && lexicon::LINK_WORDS.contains_lower(w.text) {
             cut = true;
         }
         if !cut {
@@ -545,49 +545,6 @@ fn speaker_starting_at(
     // "said a senior diplomat." ends the clause; "said the talks were …" does not.
     role_phrase(&phrase, ctx, terminated)
 }
-
-/// Words that link a speaker to someone else, never part of a role: "säger Hjalmarsson till TV3
-/// Sport", "said Okafor about her deputy Jan Berg".
-static LINK_WORDS: lexicon::WordSet = lexicon::WordSet::new(&[
-    "to",
-    "about",
-    "of",
-    "in",
-    "on",
-    "at",
-    "for",
-    "with",
-    "from",
-    "by",
-    "and",
-    "or",
-    "his",
-    "her",
-    "their",
-    "its",
-    "till",
-    "om",
-    "sin",
-    "sitt",
-    "sina",
-    "i",
-    "på",
-    "för",
-    "med",
-    "från",
-    "av",
-    "och",
-    "hos",
-    "vid",
-    "åt",
-    "under",
-    "hans",
-    "hennes",
-    "deras",
-    "enligt",
-    "according",
-    "via",
-]);
 
 /// The person named right after an organisation's name run and a few lower-case role words,
 /// with no punctuation between them: "Maria Santos" in "UN envoy Maria Santos".
@@ -604,7 +561,7 @@ fn person_after_org<'r>(
         if let Some(run) = runs.iter().find(|r| r.start == k) {
             return (k > org.end && run.is_person()).then_some(run);
         }
-        if names::is_capitalised(ws[k].text) || LINK_WORDS.contains_lower(ws[k].text) {
+        if names::is_capitalised(ws[k].text) || lexicon::LINK_WORDS.contains_lower(ws[k].text) {
             return None;
         }
         k += 1;
