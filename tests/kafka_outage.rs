@@ -86,9 +86,16 @@ fn outage(guarantee: &str) {
     produce(&p, &topics.versions, &inputs[2 * third..]);
 
     let mut revisions = Reader::new(&brokers, &topics.revisions);
-    revisions.read_until("all input processed", Duration::from_secs(240), |r| {
-        r.len() >= lines.len()
-    });
+    // A stall here has been seen once on a loaded machine: keep the processor's own account.
+    let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        revisions.read_until("all input processed", Duration::from_secs(240), |r| {
+            r.len() >= lines.len()
+        })
+    }));
+    if let Err(stall) = waited {
+        eprintln!("processor log:\n{}", proc.log_text());
+        std::panic::resume_unwind(stall);
+    }
     let mut changes = Reader::new(&brokers, &topics.changes);
     changes.read_until("all events", Duration::from_secs(60), |r| {
         r.len() >= want_events.len()
