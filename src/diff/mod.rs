@@ -359,7 +359,7 @@ impl<'a> Matcher<'a> {
                 if !old_shapes.contains(&joined_shape(sa, sb)) {
                     continue;
                 }
-                let h = hash_concat(&self.new.sentences[a].tokens, &self.new.sentences[b].tokens);
+                let h = hash_concat(&sa.tokens, &sb.tokens);
                 if let Some(&o) = old_keys.get(&h) {
                     if !self.old_done[o] {
                         self.old_done[o] = true;
@@ -390,7 +390,7 @@ impl<'a> Matcher<'a> {
                 if !new_shapes.contains(&joined_shape(sa, sb)) {
                     continue;
                 }
-                let h = hash_concat(&self.old.sentences[a].tokens, &self.old.sentences[b].tokens);
+                let h = hash_concat(&sa.tokens, &sb.tokens);
                 if let Some(&n) = new_keys.get(&h) {
                     if !self.new_done[n] {
                         self.old_done[a] = true;

@@ -108,23 +108,12 @@ async fn wait_until_served(
 }
 
 /// A topic `run` needs is not (yet) in the brokers' metadata.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("topic {topic} does not exist on {brokers}: run `redline topics create` (or `redline run --create-topics`)")]
 pub struct MissingTopic {
     pub topic: String,
     brokers: String,
 }
-
-impl std::fmt::Display for MissingTopic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "topic {} does not exist on {}: run `redline topics create` (or `redline run --create-topics`)",
-            self.topic, self.brokers
-        )
-    }
-}
-
-impl std::error::Error for MissingTopic {}
 
 /// Partition counts of the input and state topics. Fails with a readable message when either
 /// topic is missing, or when `story.state` has fewer partitions than `story.versions` (input

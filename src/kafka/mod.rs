@@ -125,21 +125,19 @@ pub fn run(
                 tracing::warn!(error = %format!("{e:#}"), "cannot check topics; retrying");
                 std::thread::sleep(Duration::from_secs(1));
             }
-            Err(e)
-                if e.downcast_ref::<admin::MissingTopic>().is_some()
-                    && std::time::Instant::now() < missing_deadline
-                    && !stop.load(Ordering::SeqCst) =>
-            {
-                let topic = e
-                    .downcast_ref::<admin::MissingTopic>()
-                    .map(|m| m.topic.clone());
-                if waiting_for != topic {
-                    tracing::warn!(topic = ?topic, grace = ?MISSING_TOPIC_GRACE, "topic not found; waiting for it to appear");
-                    waiting_for = topic;
+            Err(e) => {
+                let missing = e.downcast_ref::<admin::MissingTopic>();
+                let wait =
+                    std::time::Instant::now() < missing_deadline && !stop.load(Ordering::SeqCst);
+                let Some(m) = missing.filter(|_| wait) else {
+                    return Err(e);
+                };
+                if waiting_for.as_deref() != Some(m.topic.as_str()) {
+                    tracing::warn!(topic = %m.topic, grace = ?MISSING_TOPIC_GRACE, "topic not found; waiting for it to appear");
+                    waiting_for = Some(m.topic.clone());
                 }
                 std::thread::sleep(Duration::from_millis(500));
             }
-            Err(e) => return Err(e),
         }
     };
     tracing::info!(topic = %topic, partitions, "subscribing");
