@@ -6,9 +6,8 @@
 pub mod cosmetic;
 
 use crate::text::{token_bit, Document, Sentence, Token};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
-use std::hash::{Hash, Hasher};
 
 /// Similarity comparisons allowed per version when pairing replaced sentences. 64 KB of
 /// unrelated text is ~500 sentences a side (250,000 pairs); this caps it well under 10 ms.
@@ -246,13 +245,10 @@ fn moved_resplit_paragraphs(
 
 /// `hash_tokens` of the two token lists joined, without joining them.
 fn hash_concat(a: &[Token], b: &[Token]) -> u64 {
-    let mut h = FxHasher::default();
-    // As `<[Token]>::hash` does: the length, then each token.
-    h.write_usize(a.len() + b.len());
-    for t in a.iter().chain(b) {
-        t.hash(&mut h);
-    }
-    h.finish()
+    crate::text::key_of_hashes(
+        a.len() + b.len(),
+        a.iter().chain(b).map(crate::text::token_hash),
+    )
 }
 
 /// Dice coefficient of two sorted multisets of token hashes.

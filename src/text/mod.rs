@@ -237,10 +237,26 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
     out
 }
 
-pub fn hash_tokens(tokens: &[Token]) -> u64 {
+/// The hash of one token: the members of [`Unit::token_set`].
+pub fn token_hash(t: &Token) -> u64 {
     let mut h = FxHasher::default();
-    tokens.hash(&mut h);
+    t.hash(&mut h);
     h.finish()
+}
+
+/// A sentence's [`Unit::key`] from its tokens' hashes in order: the count, then each hash
+/// (each token is hashed once, for the token set, and the key reuses it).
+pub fn key_of_hashes(count: usize, hashes: impl Iterator<Item = u64>) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_usize(count);
+    for t in hashes {
+        h.write_u64(t);
+    }
+    h.finish()
+}
+
+pub fn hash_tokens(tokens: &[Token]) -> u64 {
+    key_of_hashes(tokens.len(), tokens.iter().map(token_hash))
 }
 
 /// Analyse one sentence unit on its own (no speaker context: a headline, a test).
@@ -274,18 +290,12 @@ fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
         None => (None, ContextUse::default()),
     };
     let names = names::entities_of(&runs);
-    let mut token_set: Vec<u64> = tokens
-        .iter()
-        .map(|t| {
-            let mut h = FxHasher::default();
-            t.hash(&mut h);
-            h.finish()
-        })
-        .collect();
+    let mut token_set: Vec<u64> = tokens.iter().map(token_hash).collect();
+    let key = key_of_hashes(token_set.len(), token_set.iter().copied());
     token_set.sort_unstable();
     let token_bits = token_set.iter().fold(0, |bits, &h| bits | token_bit(h));
     Unit {
-        key: hash_tokens(&tokens),
+        key,
         token_set,
         token_bits,
         text_hash: hash_str(&text),

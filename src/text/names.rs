@@ -19,16 +19,27 @@ pub struct Word<'a> {
 pub fn words(s: &str) -> Vec<Word<'_>> {
     // About one word per six bytes of prose.
     let mut out = Vec::with_capacity(s.len() / 6 + 1);
-    let mut offset = 0;
-    for raw in s.split(|c: char| c.is_whitespace()) {
-        let raw_start = offset;
-        offset += raw.len() + 1;
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let raw_start = at;
+        let (raw_end, next) = piece_end(s, at);
+        at = next;
+        let raw = &s[raw_start..raw_end];
         if raw.is_empty() {
             continue;
         }
-        let lead = raw.len() - raw.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+        // Most words start and end with an ASCII letter or digit: no character to decode.
+        let lead = if raw.as_bytes()[0].is_ascii_alphanumeric() {
+            0
+        } else {
+            raw.len() - raw.trim_start_matches(|c: char| !c.is_alphanumeric()).len()
+        };
         let body = &raw[lead..];
-        let trimmed = body.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let trimmed = match body.as_bytes().last() {
+            Some(b) if b.is_ascii_alphanumeric() => body,
+            _ => body.trim_end_matches(|c: char| !c.is_alphanumeric()),
+        };
         if trimmed.is_empty() {
             continue;
         }
@@ -42,6 +53,28 @@ pub fn words(s: &str) -> Vec<Word<'_>> {
         });
     }
     out
+}
+
+/// Where the whitespace-free piece of `s` starting at `from` ends, and where the next one
+/// starts (after the one whitespace character that ends it). Bytes are read as bytes; a
+/// character is decoded only at a non-ASCII lead byte, which may start a Unicode space.
+fn piece_end(s: &str, from: usize) -> (usize, usize) {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => return (i, i + 1),
+            b if b < 0x80 => i += 1,
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    return (i, i + c.len_utf8());
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    (bytes.len(), bytes.len())
 }
 
 static CONNECTORS: lexicon::WordSet = lexicon::WordSet::new(&[
@@ -173,6 +206,53 @@ pub fn entities_of(runs: &[NameRun]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `words` by its plain definition: split at every whitespace character, trim what is
+    /// not a letter or digit from both ends of each piece.
+    fn words_by_definition(s: &str) -> Vec<(usize, &str, Option<char>, Option<char>)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let ends = s
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .map(|(i, c)| (i, i + c.len_utf8()))
+            .chain(std::iter::once((s.len(), s.len())));
+        for (end, next) in ends {
+            let raw = &s[start..end];
+            let lead = raw.len() - raw.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+            let text = raw[lead..].trim_end_matches(|c: char| !c.is_alphanumeric());
+            if !text.is_empty() {
+                let after = raw[lead + text.len()..].chars().next();
+                out.push((start + lead, text, after, raw[..lead].chars().last()));
+            }
+            start = next;
+        }
+        out
+    }
+
+    proptest! {
+        /// The byte-level splitter finds the words, offsets and punctuation of the definition,
+        /// on text with ASCII and Unicode spaces, punctuation and non-Latin letters.
+        #[test]
+        fn words_split_as_the_definition_does(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', '7', ' ', ' ', '\t', '\n', '\u{b}', '\u{1c}', '\u{a0}', '\u{85}',
+                '\u{2009}', '\u{3000}', '\u{200b}', '.', ',', '"', '\u{201c}', '\u{201d}', '\u{2013}',
+                '-', '\'', '\u{2019}', '(', '\u{e5}', '\u{c9}', '\u{436}', '\u{4e2d}', '\u{663}',
+            ]), 0..16)
+        ) {
+            let text: String = chars.into_iter().collect();
+            let found: Vec<_> = words(&text)
+                .into_iter()
+                .map(|w| {
+                    assert_eq!(&text[w.start..w.end], w.text);
+                    (w.start, w.text, w.punct_after, w.punct_before)
+                })
+                .collect();
+            prop_assert_eq!(found, words_by_definition(&text), "{:?}", text);
+        }
+    }
 
     #[test]
     fn finds_names_and_strips_titles() {
