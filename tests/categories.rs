@@ -79,6 +79,22 @@ fn each_default_category_matches_its_kind_of_news() {
     }
 }
 
+/// A headline counts its dead in the present tense: "kill" with a count is a toll.
+#[test]
+fn a_headline_that_kills_a_count_is_casualties() {
+    for headline in [
+        "Floods kill 42 in northern province",
+        "Strike kills at least 12 at market",
+        "Skred dödar tolv i Norge",
+    ] {
+        assert!(
+            cats(headline).iter().any(|c| c == "casualties"),
+            "{headline:?} should be casualties: {:?}",
+            cats(headline)
+        );
+    }
+}
+
 #[test]
 fn look_alikes_do_not_match() {
     let cases = [
@@ -93,6 +109,8 @@ fn look_alikes_do_not_match() {
         ("The market rally continued.", "protest"),
         ("The results demonstrated that the scheme works.", "protest"),
         ("The governing bodies will decide.", "casualties"),
+        ("Rebels threatened to kill the hostages.", "casualties"),
+        ("Ministers vowed to kill the bill in the upper house.", "casualties"),
     ];
     for (text, cat) in cases {
         assert!(
