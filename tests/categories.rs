@@ -42,6 +42,8 @@ fn each_default_category_matches_its_kind_of_news() {
             "Thousands of residents were evacuated from the coast.",
             "evacuation",
         ),
+        ("En person har avlidit efter branden.", "casualties"),
+        ("En man i 30-årsåldern har gripits.", "legal"),
         ("A magnitude 6.1 earthquake struck the region.", "disaster"),
         ("The EU imposed new sanctions on the company.", "sanctions"),
         ("The defence minister resigned on Monday.", "personnel"),
