@@ -813,6 +813,12 @@ impl Pipeline {
     /// Throw the open batch away and go back to the last committed point: state re-read from
     /// `story.state`, consumer positions reset to the committed offsets.
     pub fn abort_and_rewind(&mut self, consumer: &GroupConsumer) -> Result<()> {
+        // A producer with a fatal error (e.g. the idempotent producer's sequence numbers out of
+        // step with the broker's) fails every later send, so re-reading the batch would fail
+        // again, forever. Exit instead: a restart resumes from the committed offsets.
+        if let Some((code, reason)) = self.producer.client().fatal_error() {
+            anyhow::bail!("fatal producer error ({code}): {reason}");
+        }
         if self.guarantee == Guarantee::ExactlyOnce && self.batch.open {
             let producer = &self.producer;
             match self.retry_txn("abort_transaction", || {
