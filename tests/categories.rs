@@ -112,7 +112,10 @@ fn look_alikes_do_not_match() {
         ("The results demonstrated that the scheme works.", "protest"),
         ("The governing bodies will decide.", "casualties"),
         ("Rebels threatened to kill the hostages.", "casualties"),
-        ("Ministers vowed to kill the bill in the upper house.", "casualties"),
+        (
+            "Ministers vowed to kill the bill in the upper house.",
+            "casualties",
+        ),
     ];
     for (text, cat) in cases {
         assert!(

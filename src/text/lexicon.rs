@@ -122,6 +122,19 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "emphasised",
     "emphasized",
     "shouted",
+    "chanted",
+    "yelled",
+    "screamed",
+    "whispered",
+    "exclaimed",
+    "joked",
+    "quipped",
+    "complained",
+    "countered",
+    "boasted",
+    "lamented",
+    "recounted",
+    "maintained",
     "posted",
     "testified",
     "assured",
@@ -162,6 +175,8 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "meddelar",
     "meddelade",
     "twittrar",
+    "bekräftar",
+    "bekräftade",
     // Norwegian / Danish
     "sier",
     "siger",
@@ -304,7 +319,7 @@ pub static PRONOUNS: WordSet = WordSet::new(&[
 ]);
 
 /// Is `w` (any case) a title or role word: one of [`TITLES`], or a Swedish compound ending in
-/// one ("utbildningsminister", "polischefen", "partiordförande", "kammaråklagare",
+/// one ("utbildningsminister", "polischefen", "förbundsordföranden", "kammaråklagare",
 /// "KD-ledaren")?
 pub fn is_title(w: &str) -> bool {
     const SWEDISH_TITLE_ENDINGS: &[&str] = &[
@@ -313,6 +328,7 @@ pub fn is_title(w: &str) -> bool {
         "chef",
         "chefen",
         "ordförande",
+        "ordföranden",
         "åklagare",
         "åklagaren",
         "sekreterare",
@@ -569,6 +585,48 @@ pub static ORGANISATION_WORDS: WordSet = WordSet::new(&[
     "förening",
     "förbund",
     "partiet",
+]);
+
+/// Words that stand between a speaker and the speech verb: "Vik later wrote", "Okafor has
+/// said", "she also told reporters".
+pub static BEFORE_VERB: WordSet = WordSet::new(&[
+    "also",
+    "later",
+    "then",
+    "earlier",
+    "again",
+    "previously",
+    "once",
+    "further",
+    "finally",
+    "still",
+    "has",
+    "had",
+    "have",
+    "would",
+    "will",
+    "was",
+    "had",
+    "separately",
+    "repeatedly",
+    "har",
+    "hade",
+    "också",
+    "även",
+    "senare",
+    "sedan",
+    "tidigare",
+]);
+
+/// Nouns that are not names when capitalised ("Officials said") but are sources when a quote
+/// is attributed to them ("“…,” an official said").
+pub static SOURCE_NOUNS: WordSet = WordSet::new(&[
+    "official",
+    "officials",
+    "police",
+    "minister",
+    "president",
+    "editor",
 ]);
 
 /// Capitalised words that start sentences or headlines without being names.

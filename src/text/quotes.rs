@@ -451,7 +451,11 @@ fn attributed_speaker(
     let before_quote = frame[..quote_pos].trim_end();
     if before_quote.ends_with(':') {
         if let Some(run) = runs.iter().rev().find(|r| ws[r.end - 1].end <= quote_pos) {
-            if ws[run.end - 1].punct_after == Some(':') {
+            // "wrote on X:", "told Reuters:": a name after a preposition is not the speaker.
+            let after_link = run.start > 0
+                && ws[run.start - 1].punct_after.is_none()
+                && lexicon::LINK_WORDS.contains_lower(ws[run.start - 1].text);
+            if ws[run.end - 1].punct_after == Some(':') && !after_link {
                 return Some(resolve_run(run, ctx));
             }
         }
@@ -575,6 +579,14 @@ fn speaker_ending_at(
     verb: usize,
     ctx: &SpeakerContext,
 ) -> Option<String> {
+    // "Vik later wrote", "Okafor has said": the subject is before the adverb or auxiliary.
+    let mut verb = verb;
+    while verb > 1
+        && ws[verb - 2].punct_after.is_none()
+        && lexicon::BEFORE_VERB.contains_lower(ws[verb - 1].text)
+    {
+        verb -= 1;
+    }
     if verb == 0 {
         return None;
     }
@@ -643,7 +655,20 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
         .skip_while(|w| {
             matches!(
                 w.to_lowercase().as_str(),
-                "the" | "a" | "an" | "its" | "their" | "en" | "ett"
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "their"
+                    | "en"
+                    | "ett"
+                    | "one"
+                    | "another"
+                    | "some"
+                    | "several"
+                    | "two"
+                    | "three"
+                    | "many"
             )
         })
         .collect();
@@ -660,7 +685,9 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     }
     // Any other noun phrase ("a senior Western diplomat", "officials"), but not adverbials
     // ("on Monday", "in a statement", "yesterday").
-    let not_a_source = |w: &str| lexicon::NOT_NAMES.contains(w) || w.ends_with("ly");
+    let not_a_source = |w: &str| {
+        (lexicon::NOT_NAMES.contains(w) && !lexicon::SOURCE_NOUNS.contains(w)) || w.ends_with("ly")
+    };
     if !generic_ok
         || not_a_source(&first)
         || not_a_source(&head)
@@ -849,6 +876,39 @@ mod tests {
         assert_eq!(
             speaker("Okafor, the foreign minister, said the talks were “constructive and frank”."),
             Some("Okafor".into())
+        );
+    }
+
+    #[test]
+    fn role_nouns_and_counted_sources_are_speakers() {
+        // Capitalised, these are not names ("Officials said"); as sources they are speakers.
+        for (s, who) in [
+            ("“It is over,” an official said.", "official"),
+            ("“We remain hopeful,” police said.", "police"),
+            (
+                "“We are exhausted,” one aid worker told Reuters.",
+                "aid worker",
+            ),
+            ("“Nothing is left,” two residents said.", "residents"),
+            ("“Stop the war,” the protesters chanted.", "protesters"),
+        ] {
+            assert_eq!(speaker(s), Some(who.into()), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_subject_is_found_across_adverbs_and_not_after_a_preposition() {
+        for (s, who) in [
+            ("Vik later wrote on X: “Convoys are moving.”", "Vik"),
+            ("Okafor has said: “We will not sign.”", "Okafor"),
+            ("“We will not sign,” Okafor also said.", "Okafor"),
+        ] {
+            assert_eq!(speaker(s), Some(who.into()), "{s}");
+        }
+        // The platform or the listener before a colon is not who spoke.
+        assert_ne!(
+            speaker("The statement was posted on X: “Convoys are moving.”"),
+            Some("X".into())
         );
     }
 
