@@ -107,6 +107,21 @@ fn quote_and_apostrophe_styles_are_cosmetic() {
     assert!(diff(a, c).is_empty());
 }
 
+/// "A. B." and "A, and B." state the same facts: joining two sentences with a conjunction, or
+/// splitting one there, is cosmetic; a join that also changes what is said is not.
+#[test]
+fn two_sentences_joined_by_a_conjunction_are_cosmetic() {
+    let two = "Eight people died in the blast. The army said it would investigate.";
+    let one = "Eight people died in the blast, and the army said it would investigate.";
+    assert!(diff(two, one).is_empty(), "{:#?}", diff(two, one));
+    assert!(diff(one, two).is_empty(), "{:#?}", diff(one, two));
+    let sv_two = "Två personer har gripits. Polisen tror att de planerade dådet.";
+    let sv_one = "Två personer har gripits och polisen tror att de planerade dådet.";
+    assert!(diff(sv_two, sv_one).is_empty(), "{:#?}", diff(sv_two, sv_one));
+    let changed = "Eight people died in the blast, but the army said it would not investigate.";
+    assert!(!diff(two, changed).is_empty());
+}
+
 #[test]
 fn a_moved_paragraph_emits_nothing_and_is_recorded_as_moved() {
     let paras: Vec<&str> = BODY.split("\n\n").collect();

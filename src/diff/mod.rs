@@ -5,7 +5,7 @@
 
 pub mod cosmetic;
 
-use crate::text::{token_bit, Document, Sentence, Token};
+use crate::text::{lexicon, token_bit, Document, Token};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
@@ -243,12 +243,75 @@ fn moved_resplit_paragraphs(
     (old_moved, new_moved)
 }
 
-/// `hash_tokens` of the two token lists joined, without joining them.
-fn hash_concat(a: &[Token], b: &[Token]) -> u64 {
+/// The key of the sentence made of `a`, then the `link` word if any, then `b`, without
+/// building it (see `text::key_of_hashes`).
+fn joined_key(a: &[Token], link: Option<u64>, b: &[Token]) -> u64 {
+    let hashes = a.iter().map(crate::text::token_hash);
+    let rest = link
+        .into_iter()
+        .chain(b.iter().map(crate::text::token_hash));
     crate::text::key_of_hashes(
-        a.len() + b.len(),
-        a.iter().chain(b).map(crate::text::token_hash),
+        a.len() + b.len() + link.is_some() as usize,
+        hashes.chain(rest),
     )
+}
+
+/// Neighbours `(a, b)` in `parts` (of document `pd`) whose words, joined directly or by one of
+/// the `links` (token hash, token bit), are those of a sentence `w` in `wholes` (of `wd`); as
+/// `(w, (a, b))`, each sentence used once, none already done.
+#[allow(clippy::too_many_arguments)]
+fn joined_pairs(
+    wd: &Document,
+    w_done: &[bool],
+    wholes: &[usize],
+    pd: &Document,
+    p_done: &[bool],
+    parts: &[usize],
+    links: &[(u64, u64)],
+) -> Vec<(usize, (usize, usize))> {
+    let keys: HashMap<u64, usize> = wholes
+        .iter()
+        .filter(|&&w| !w_done[w])
+        .map(|&w| (wd.sentences[w].key, w))
+        .collect();
+    // A joined sentence has as many tokens as its parts (plus the link) and their token bits:
+    // checked first, so the tokens of most neighbours are never hashed again.
+    let shapes: FxHashSet<(usize, u64)> = keys
+        .values()
+        .map(|&w| (wd.sentences[w].tokens.len(), wd.sentences[w].token_bits))
+        .collect();
+    let mut used_w = FxHashSet::default();
+    let mut used_p = FxHashSet::default();
+    let mut out = Vec::new();
+    for pair in parts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if p_done[a] || p_done[b] || used_p.contains(&a) || used_p.contains(&b) {
+            continue;
+        }
+        let (sa, sb) = (&pd.sentences[a], &pd.sentences[b]);
+        let (len, bits) = (
+            sa.tokens.len() + sb.tokens.len(),
+            sa.token_bits | sb.token_bits,
+        );
+        let direct = std::iter::once((None, (len, bits)));
+        let linked = links
+            .iter()
+            .map(|&(h, bit)| (Some(h), (len + 1, bits | bit)));
+        for (link, shape) in direct.chain(linked) {
+            if !shapes.contains(&shape) {
+                continue;
+            }
+            if let Some(&w) = keys.get(&joined_key(&sa.tokens, link, &sb.tokens)) {
+                if used_w.insert(w) {
+                    used_p.insert(a);
+                    used_p.insert(b);
+                    out.push((w, (a, b)));
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Dice coefficient of two sorted multisets of token hashes.
@@ -327,77 +390,51 @@ impl<'a> Matcher<'a> {
     }
 
     /// A sentence split in two, or two joined, with the same words: inside one hunk only.
+    /// Joining may add a conjunction ("A. B." and "A, and B." state the same facts).
     fn splits(&mut self, hunks: &[(Vec<usize>, Vec<usize>)]) {
-        // Two sentences joined can only be one with as many tokens and the same token bits:
-        // checked first, so the tokens of most neighbours are never hashed again.
-        fn shape(s: &Sentence) -> (usize, u64) {
-            (s.tokens.len(), s.token_bits)
-        }
-        fn joined_shape(a: &Sentence, b: &Sentence) -> (usize, u64) {
-            (a.tokens.len() + b.tokens.len(), a.token_bits | b.token_bits)
-        }
+        let links: Vec<(u64, u64)> = lexicon::JOINING_WORDS
+            .iter()
+            .map(|w| {
+                let h = crate::text::token_hash(&Token::Word((*w).into()));
+                (h, token_bit(h))
+            })
+            .collect();
         for (ro, ins) in hunks {
-            let old_keys: HashMap<u64, usize> = ro
-                .iter()
-                .filter(|&&o| !self.old_done[o])
-                .map(|&o| (self.old.sentences[o].key, o))
-                .collect();
-            let old_shapes: FxHashSet<(usize, u64)> = old_keys
-                .values()
-                .map(|&o| shape(&self.old.sentences[o]))
-                .collect();
-            for w in ins.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                if self.new_done[a] || self.new_done[b] {
-                    continue;
-                }
-                let (sa, sb) = (&self.new.sentences[a], &self.new.sentences[b]);
-                if !old_shapes.contains(&joined_shape(sa, sb)) {
-                    continue;
-                }
-                let h = hash_concat(&sa.tokens, &sb.tokens);
-                if let Some(&o) = old_keys.get(&h) {
-                    if !self.old_done[o] {
-                        self.old_done[o] = true;
-                        self.new_done[a] = true;
-                        self.new_done[b] = true;
-                        self.found.push(Op::Split {
-                            old: o,
-                            new: (a, b),
-                        });
-                    }
-                }
+            // Two new sentences that were one old one: split.
+            for (o, (a, b)) in joined_pairs(
+                self.old,
+                &self.old_done,
+                ro,
+                self.new,
+                &self.new_done,
+                ins,
+                &links,
+            ) {
+                self.old_done[o] = true;
+                self.new_done[a] = true;
+                self.new_done[b] = true;
+                self.found.push(Op::Split {
+                    old: o,
+                    new: (a, b),
+                });
             }
-            let new_keys: HashMap<u64, usize> = ins
-                .iter()
-                .filter(|&&n| !self.new_done[n])
-                .map(|&n| (self.new.sentences[n].key, n))
-                .collect();
-            let new_shapes: FxHashSet<(usize, u64)> = new_keys
-                .values()
-                .map(|&n| shape(&self.new.sentences[n]))
-                .collect();
-            for w in ro.windows(2) {
-                let (a, b) = (w[0], w[1]);
-                if self.old_done[a] || self.old_done[b] {
-                    continue;
-                }
-                let (sa, sb) = (&self.old.sentences[a], &self.old.sentences[b]);
-                if !new_shapes.contains(&joined_shape(sa, sb)) {
-                    continue;
-                }
-                let h = hash_concat(&sa.tokens, &sb.tokens);
-                if let Some(&n) = new_keys.get(&h) {
-                    if !self.new_done[n] {
-                        self.old_done[a] = true;
-                        self.old_done[b] = true;
-                        self.new_done[n] = true;
-                        self.found.push(Op::Joined {
-                            old: (a, b),
-                            new: n,
-                        });
-                    }
-                }
+            // Two old sentences that are one new one: joined.
+            for (n, (a, b)) in joined_pairs(
+                self.new,
+                &self.new_done,
+                ins,
+                self.old,
+                &self.old_done,
+                ro,
+                &links,
+            ) {
+                self.old_done[a] = true;
+                self.old_done[b] = true;
+                self.new_done[n] = true;
+                self.found.push(Op::Joined {
+                    old: (a, b),
+                    new: n,
+                });
             }
         }
     }

@@ -587,6 +587,10 @@ pub static ORGANISATION_WORDS: WordSet = WordSet::new(&[
     "partiet",
 ]);
 
+/// Conjunctions that join two sentences into one without adding information ("Eight people
+/// died. The army said …" and "Eight people died, and the army said …").
+pub static JOINING_WORDS: &[&str] = &["and", "but", "och", "men"];
+
 /// Words that stand between a speaker and the speech verb: "Vik later wrote", "Okafor has
 /// said", "she also told reporters".
 pub static BEFORE_VERB: WordSet = WordSet::new(&[
