@@ -117,9 +117,40 @@ fn two_sentences_joined_by_a_conjunction_are_cosmetic() {
     assert!(diff(one, two).is_empty(), "{:#?}", diff(one, two));
     let sv_two = "Två personer har gripits. Polisen tror att de planerade dådet.";
     let sv_one = "Två personer har gripits och polisen tror att de planerade dådet.";
-    assert!(diff(sv_two, sv_one).is_empty(), "{:#?}", diff(sv_two, sv_one));
+    assert!(
+        diff(sv_two, sv_one).is_empty(),
+        "{:#?}",
+        diff(sv_two, sv_one)
+    );
     let changed = "Eight people died in the blast, but the army said it would not investigate.";
     assert!(!diff(two, changed).is_empty());
+}
+
+/// Two sentences joined while one of them is reworded, or one split while reworded, is one
+/// change: the part carried over whole is neither a retraction nor news.
+#[test]
+fn a_join_or_split_with_a_rewording_is_one_change() {
+    let two = "Eight people died in the blast. The army said it would investigate.";
+    let one = "Eight people died in the blast, and the army said it would investigate.";
+    for (old, new) in [
+        (two, "Eight people died in the blast, but the army said it would not investigate."),
+        (one, "Eight people died in the blast. The army said it would not investigate."),
+    ] {
+        let events = diff(old, new);
+        assert_eq!(kinds(&events), vec![Kind::FactChanged], "{events:#?}");
+        assert!(events[0].numbers.is_empty(), "no figure changed: {events:#?}");
+    }
+    // The figure of the part carried over is compared with its old value, not added anew.
+    let events = diff(
+        two,
+        "Eleven people died in the blast, and the army said it would investigate.",
+    );
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let n = &events[0].numbers;
+    assert_eq!(
+        (n[0].before.as_deref(), n[0].after.as_deref()),
+        (Some("Eight"), Some("Eleven"))
+    );
 }
 
 #[test]

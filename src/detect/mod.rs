@@ -315,6 +315,32 @@ pub fn findings(
                 });
                 out.extend(f);
             }
+            Op::PairedJoined {
+                old: (a, b),
+                new: n,
+            } => {
+                let before = Sentence::joined(&old.sentences[a], &old.sentences[b]);
+                let f = changed(&before, &new.sentences[n]);
+                diff.changed.push(ChangedSentence {
+                    before: before.text.clone(),
+                    after: new.sentences[n].text.clone(),
+                    cosmetic: f.is_none(),
+                });
+                out.extend(f);
+            }
+            Op::PairedSplit {
+                old: o,
+                new: (a, b),
+            } => {
+                let after = Sentence::joined(&new.sentences[a], &new.sentences[b]);
+                let f = changed(&old.sentences[o], &after);
+                diff.changed.push(ChangedSentence {
+                    before: old.sentences[o].text.clone(),
+                    after: after.text.clone(),
+                    cosmetic: f.is_none(),
+                });
+                out.extend(f);
+            }
             Op::Removed { old: o } => {
                 diff.removed.push(old.sentences[o].text.clone());
                 out.push(removed(&old.sentences[o]));

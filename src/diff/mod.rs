@@ -66,6 +66,19 @@ pub enum Op {
         old: usize,
         new: usize,
     },
+    /// Two old sentences reworded into one: a pair, and a neighbour of its old sentence whose
+    /// words all went into the new one ("Eight died. The army will investigate." → "Eight
+    /// died, but the army will not investigate.").
+    PairedJoined {
+        old: (usize, usize),
+        new: usize,
+    },
+    /// One old sentence reworded into two: a pair, and a neighbour of its new sentence whose
+    /// words all come from the old one.
+    PairedSplit {
+        old: usize,
+        new: (usize, usize),
+    },
     Removed {
         old: usize,
     },
@@ -152,6 +165,7 @@ pub fn align(old: &Document, new: &Document, max_pair_comparisons: usize) -> Ali
     matched.moves(&hunks);
     matched.splits(&hunks);
     matched.pairs(&hunks);
+    matched.absorb_neighbours();
     matched.finish(same)
 }
 
@@ -312,6 +326,52 @@ fn joined_pairs(
         }
     }
     out
+}
+
+/// Whether a sentence with tokens `part` (sorted hashes, two or more) went into `whole`
+/// beside `kept`, the sentence paired with `whole`: all its words are in `whole` and it
+/// brings some that `kept` lacks; or `kept` went whole into `whole` and the rest of `whole`
+/// is `part` reworded (the threshold of a pair).
+fn absorbed(part: &[u64], whole: &[u64], kept: &[u64]) -> bool {
+    if part.len() < 2 {
+        return false;
+    }
+    if is_sub_multiset(part, whole) {
+        return !is_sub_multiset(part, kept);
+    }
+    is_sub_multiset(kept, whole) && dice(part, &remainder(whole, kept)) >= REWRITE_THRESHOLD
+}
+
+/// Sorted `big` without the elements of sorted `small` (as a multiset difference).
+fn remainder(big: &[u64], small: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(big.len());
+    let mut j = 0;
+    for &x in big {
+        while j < small.len() && small[j] < x {
+            j += 1;
+        }
+        if j < small.len() && small[j] == x {
+            j += 1;
+        } else {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Every element of sorted `small` is in sorted `big`, as often.
+fn is_sub_multiset(small: &[u64], big: &[u64]) -> bool {
+    let mut j = 0;
+    for &x in small {
+        while j < big.len() && big[j] < x {
+            j += 1;
+        }
+        if j == big.len() || big[j] != x {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Dice coefficient of two sorted multisets of token hashes.
@@ -522,6 +582,53 @@ impl<'a> Matcher<'a> {
         }
     }
 
+    /// A pair's unmatched neighbour whose words all went into (or came from) the pair's other
+    /// side was joined to (or split from) it while it was reworded: one change, not a removal
+    /// or an addition besides it (which would read as a retraction or as news).
+    fn absorb_neighbours(&mut self) {
+        let neighbours =
+            |i: usize, len: usize| [i.checked_sub(1), Some(i + 1).filter(|&j| j < len)];
+        for op in &mut self.found {
+            let Op::Paired { old: o, new: n } = *op else {
+                continue;
+            };
+            let (so, sn) = (&self.old.sentences[o], &self.new.sentences[n]);
+            let old_part = neighbours(o, self.old.sentences.len())
+                .into_iter()
+                .flatten()
+                .find(|&k| {
+                    let sk = &self.old.sentences[k];
+                    !self.old_done[k]
+                        && sk.paragraph == so.paragraph
+                        && absorbed(&sk.token_set, &sn.token_set, &so.token_set)
+                });
+            if let Some(k) = old_part {
+                self.old_done[k] = true;
+                *op = Op::PairedJoined {
+                    old: (o.min(k), o.max(k)),
+                    new: n,
+                };
+                continue;
+            }
+            let new_part = neighbours(n, self.new.sentences.len())
+                .into_iter()
+                .flatten()
+                .find(|&k| {
+                    let sk = &self.new.sentences[k];
+                    !self.new_done[k]
+                        && sk.paragraph == sn.paragraph
+                        && absorbed(&sk.token_set, &so.token_set, &sn.token_set)
+                });
+            if let Some(k) = new_part {
+                self.new_done[k] = true;
+                *op = Op::PairedSplit {
+                    old: o,
+                    new: (n.min(k), n.max(k)),
+                };
+            }
+        }
+    }
+
     fn finish(mut self, same: Vec<(usize, usize)>) -> Alignment {
         for &(o, n) in &same {
             self.old_done[o] = true;
@@ -550,8 +657,10 @@ impl<'a> Matcher<'a> {
                 Op::Same { old, new } | Op::Moved { old, new } | Op::Paired { old, new } => {
                     survivor_at[old] = Some(new)
                 }
-                Op::Split { old, new } => survivor_at[old] = Some(new.0),
-                Op::Joined { old, new } => {
+                Op::Split { old, new } | Op::PairedSplit { old, new } => {
+                    survivor_at[old] = Some(new.0)
+                }
+                Op::Joined { old, new } | Op::PairedJoined { old, new } => {
                     survivor_at[old.0] = Some(new);
                     survivor_at[old.1] = Some(new);
                 }
@@ -580,8 +689,9 @@ impl<'a> Matcher<'a> {
                 | Op::Moved { new, .. }
                 | Op::Paired { new, .. }
                 | Op::Inserted { new }
-                | Op::Joined { new, .. } => (new, 1, 0),
-                Op::Split { new, .. } => (new.0, 1, 0),
+                | Op::Joined { new, .. }
+                | Op::PairedJoined { new, .. } => (new, 1, 0),
+                Op::Split { new, .. } | Op::PairedSplit { new, .. } => (new.0, 1, 0),
                 Op::Resplit { new, .. } => (new.start, 1, 0),
             }
         };

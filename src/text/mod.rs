@@ -259,6 +259,48 @@ pub fn hash_tokens(tokens: &[Token]) -> u64 {
     key_of_hashes(tokens.len(), tokens.iter().map(token_hash))
 }
 
+impl Sentence {
+    /// Two neighbouring sentences read as one (for a change that joined or split them), at
+    /// the place of the first: their analyses put end to end, the first quote kept.
+    pub fn joined(a: &Sentence, b: &Sentence) -> Sentence {
+        let text = format!("{} {}", a.text, b.text);
+        let shift = a.text.len() + 1;
+        let tokens: Vec<Token> = a.tokens.iter().chain(&b.tokens).cloned().collect();
+        let figures = a
+            .figures
+            .iter()
+            .cloned()
+            .chain(b.figures.iter().map(|f| Figure {
+                start: f.start + shift,
+                end: f.end + shift,
+                ..f.clone()
+            }))
+            .collect();
+        let mut names = a.names.clone();
+        names.extend(b.names.iter().filter(|n| !a.names.contains(n)).cloned());
+        let mut token_set: Vec<u64> = tokens.iter().map(token_hash).collect();
+        let key = key_of_hashes(token_set.len(), token_set.iter().copied());
+        token_set.sort_unstable();
+        let unit = Unit {
+            key,
+            token_bits: a.token_bits | b.token_bits,
+            token_set,
+            text_hash: hash_str(&text),
+            text,
+            tokens,
+            figures,
+            quote: a.quote.clone().or_else(|| b.quote.clone()),
+            names,
+            context: ContextUse::default(),
+        };
+        Sentence {
+            unit: Arc::new(unit),
+            paragraph: a.paragraph,
+            index: a.index,
+        }
+    }
+}
+
 /// Analyse one sentence unit on its own (no speaker context: a headline, a test).
 pub fn sentence(text: &str, paragraph: usize, index: usize) -> Sentence {
     Sentence {
