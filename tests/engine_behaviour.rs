@@ -133,12 +133,21 @@ fn a_join_or_split_with_a_rewording_is_one_change() {
     let two = "Eight people died in the blast. The army said it would investigate.";
     let one = "Eight people died in the blast, and the army said it would investigate.";
     for (old, new) in [
-        (two, "Eight people died in the blast, but the army said it would not investigate."),
-        (one, "Eight people died in the blast. The army said it would not investigate."),
+        (
+            two,
+            "Eight people died in the blast, but the army said it would not investigate.",
+        ),
+        (
+            one,
+            "Eight people died in the blast. The army said it would not investigate.",
+        ),
     ] {
         let events = diff(old, new);
         assert_eq!(kinds(&events), vec![Kind::FactChanged], "{events:#?}");
-        assert!(events[0].numbers.is_empty(), "no figure changed: {events:#?}");
+        assert!(
+            events[0].numbers.is_empty(),
+            "no figure changed: {events:#?}"
+        );
     }
     // The figure of the part carried over is compared with its old value, not added anew.
     let events = diff(

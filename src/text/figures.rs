@@ -732,7 +732,15 @@ pub fn figures(text: &str) -> Vec<Figure> {
             }
             _ => whole.end(),
         };
-        let number_end = part(m.unit).map(|u| u.start()).unwrap_or(whole_end);
+        let mut number_end = part(m.unit).map(|u| u.start()).unwrap_or(whole_end);
+        let mut whole_end = whole_end;
+        // "3 am", "10:30 p.m.": the half of the day is part of the time, as in "3am".
+        if glued_unit.is_empty() && pct.is_empty() && currency.is_empty() && m.unit.is_none() {
+            if let Some((half, end)) = meridiem_after(text, whole_end) {
+                glued_unit = half.to_string();
+                (number_end, whole_end) = (end, end);
+            }
+        }
         out.push(Figure {
             start: whole.start(),
             end: number_end,
@@ -741,6 +749,31 @@ pub fn figures(text: &str) -> Vec<Figure> {
         });
     }
     out
+}
+
+/// "am" or "pm" written right after a figure at `at` ("3 am", "3 a.m.", "10:30 P.M."),
+/// and where it ends.
+fn meridiem_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
+    let rest = &text[at..];
+    let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
+    let rest = rest[skipped..].as_bytes();
+    for (written, half) in [
+        ("a.m.", "am"),
+        ("p.m.", "pm"),
+        ("a.m", "am"),
+        ("p.m", "pm"),
+        ("am", "am"),
+        ("pm", "pm"),
+    ] {
+        let n = written.len();
+        if rest.len() >= n
+            && rest[..n].eq_ignore_ascii_case(written.as_bytes())
+            && rest.get(n).is_none_or(|b| !b.is_ascii_alphanumeric())
+        {
+            return Some((half, at + skipped + n));
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -752,6 +785,17 @@ mod tests {
     }
     fn texts(t: &str) -> Vec<String> {
         figures(t).into_iter().map(|f| f.text).collect()
+    }
+
+    #[test]
+    fn the_half_of_the_day_belongs_to_the_time() {
+        for t in ["at 3am", "at 3 am", "at 3 a.m. on Monday", "at 3 AM"] {
+            assert_eq!(keys(t), vec!["3am"], "{t}");
+        }
+        assert_eq!(keys("at 10:30 p.m."), keys("at 10:30pm"));
+        assert_ne!(keys("at 3 am"), keys("at 3 pm"));
+        // "am" as a word after a figure that is not a time of day stays a word.
+        assert_eq!(keys("I was 3 amid the chaos"), vec!["3"]);
     }
 
     #[test]
