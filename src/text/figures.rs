@@ -756,7 +756,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
 fn meridiem_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
     let rest = &text[at..];
     let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
-    let rest = rest[skipped..].as_bytes();
+    let rest = &rest.as_bytes()[skipped..];
     for (written, half) in [
         ("a.m.", "am"),
         ("p.m.", "pm"),
