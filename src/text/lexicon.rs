@@ -270,9 +270,20 @@ pub static SPEAKER_FOLLOWS: WordSet = WordSet::new(&[
     "secondo",
 ]);
 
-/// Words that link a speaker to someone else, never part of a role: "säger Hjalmarsson till TV3
-/// Sport", "said Okafor about her deputy Jan Berg".
+/// Words that start a relative clause: a role named before one is complete ("en källa som
+/// vill vara anonym" is "källa").
+pub static RELATIVES: WordSet = WordSet::new(&["who", "which", "that", "whose", "som", "vars"]);
+
+/// Words that link a speaker to someone or something else, never part of a role: "säger
+/// Hjalmarsson till TV3 Sport", "said Okafor about her deputy Jan Berg", "sa en kvinna som bor
+/// i området" (a relative clause).
 pub static LINK_WORDS: WordSet = WordSet::new(&[
+    "who",
+    "which",
+    "that",
+    "whose",
+    "som",
+    "vars",
     "to",
     "about",
     "of",
@@ -785,6 +796,9 @@ pub static NOT_NAMES: WordSet = WordSet::new(&[
     "hur",
     "vad",
     "varför",
+    "vilka",
+    "vilken",
+    "vilket",
     "inte",
     "alla",
     "många",

@@ -537,6 +537,10 @@ fn speaker_starting_at(
         // ends where a preposition starts what follows it (the clause still has to end).
         if k > 0 && lexicon::LINK_WORDS.contains_lower(w.text) {
             cut = true;
+            if lexicon::RELATIVES.contains_lower(w.text) {
+                terminated = true;
+                break;
+            }
         }
         if !cut {
             phrase.push(w.text);
@@ -894,6 +898,27 @@ mod tests {
         ] {
             assert_eq!(speaker(s), Some(who.into()), "{s}");
         }
+    }
+
+    #[test]
+    fn a_role_named_as_speaker_ends_where_a_relative_clause_starts() {
+        assert_eq!(
+            speaker("– Jag vet inte, sa en kvinna som bor i området."),
+            Some("kvinna".into())
+        );
+        assert_eq!(
+            speaker("“We ran,” said a man who lives nearby."),
+            Some("man".into())
+        );
+        // "sa vilka erfarenheter som …" says what was said, not who said it.
+        assert_eq!(speaker("– Det är viktigt, sa vilka som helst."), None);
+        // However long the clause, and whoever it names.
+        assert_eq!(
+            speaker(
+                "– Han verkade isolerad, berättar en person som känner Abdul Rahman för tidningen."
+            ),
+            Some("person".into())
+        );
     }
 
     #[test]
