@@ -401,6 +401,7 @@ impl Pipeline {
         let mut plans = Vec::with_capacity(chunk.len());
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of: HashMap<Key, usize> = HashMap::new();
+        let mut stale: BTreeMap<i32, usize> = BTreeMap::new();
         for (pos, g) in chunk.iter().enumerate() {
             let m = &g.message;
             let partition = m.partition();
@@ -408,6 +409,7 @@ impl Pipeline {
                 // Polled before a revocation (or a rewind): the new owner (or the rewind)
                 // reads it again.
                 plans.push(Plan::Skip);
+                *stale.entry(partition).or_default() += 1;
                 continue;
             }
             let payload = m.payload().unwrap_or_default();
@@ -455,6 +457,12 @@ impl Pipeline {
             groups[group].cost += payload.len();
             groups[group].jobs.push((pos, v, origin));
             plans.push(Plan::Run);
+        }
+
+        if !stale.is_empty() {
+            let records: usize = stale.values().sum();
+            Metrics::inc(&self.metrics.stale_records_dropped, records as u64);
+            tracing::info!(records, partitions = ?stale, "dropped records polled before a rebalance or rewind");
         }
 
         // Phase 2 (parallel): the engine, story by story.
