@@ -6,6 +6,9 @@
 //! - A fatal producer error (the idempotent producer out of step with the broker) cannot be
 //!   rolled back, since every later send fails too: `run` exits 1, and the next instance of the
 //!   group processes the input the failed one did not commit.
+//! - An offset commit the broker refuses for good (the group not authorised) is not retried
+//!   forever while the partitions are held: `run` exits 1 naming the error, and the next
+//!   instance processes what was not committed.
 
 mod kafka_support;
 
@@ -128,4 +131,53 @@ fn at_least_once_exits_on_a_fatal_producer_error_and_the_next_instance_loses_not
     });
     assert_every_input_revised(&revisions, &lines);
     second.shutdown(Duration::from_secs(60));
+}
+
+#[test]
+fn at_least_once_exits_when_the_offset_commit_is_refused_for_good_and_the_next_instance_loses_nothing(
+) {
+    let lines = synthetic(4, 3);
+    let (mock, topics) = cluster_with_input("commit", &lines);
+    let brokers = mock.bootstrap_servers();
+    // Every offset commit is refused as unauthorised, as with a missing group ACL: retrying
+    // cannot help. (More errors than any retry loop would use up in the test's time.)
+    mock.request_errors(
+        RDKafkaApiKey::OffsetCommit,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED; 1000],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let group = unique("g");
+    let mut first = spawn_run(&brokers, &topics, &group, "commit-1", &ALO, dir.path());
+    // Generous: this bounds a hang (retrying the commit forever), it does not time the exit.
+    let status = first.wait_exit(Duration::from_secs(45));
+    let log = first.log_text();
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(1),
+        "run exits 1 when the offset commit is refused for good:\n{log}"
+    );
+    assert!(
+        log.contains("cannot commit the consumed offsets")
+            && log.contains("Group authorization failed"),
+        "the cause is logged:\n{log}"
+    );
+    assert_eq!(
+        log.matches("offset commit failed; retrying").count(),
+        0,
+        "a permanent error is not retried:\n{log}"
+    );
+
+    // The group is authorised again: the next instance commits, and nothing is lost.
+    mock.clear_request_errors(RDKafkaApiKey::OffsetCommit);
+    let mut second = spawn_run(&brokers, &topics, &group, "commit-2", &ALO, dir.path());
+    let mut revisions = Reader::new(&brokers, &topics.revisions);
+    revisions.read_until("every input revised", Duration::from_secs(60), |r| {
+        r.len() >= lines.len()
+    });
+    assert_every_input_revised(&revisions, &lines);
+    let log = second.shutdown(Duration::from_secs(60));
+    assert!(
+        !log.contains("offset commit failed"),
+        "the next instance commits:\n{log}"
+    );
 }

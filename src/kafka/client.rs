@@ -85,11 +85,30 @@ pub fn producer(config: &Config, guarantee: Guarantee, transactional_id: &str) -
     let mut c = base(config);
     c.set("enable.idempotence", "true");
     c.set("acks", "all");
-    if guarantee == Guarantee::ExactlyOnce {
-        c.set("transactional.id", transactional_id);
+    match guarantee {
+        Guarantee::ExactlyOnce => {
+            c.set("transactional.id", transactional_id);
+        }
+        // At-least-once waits for acknowledgements without polling the consumer (closing a
+        // batch waits for the one in flight: its outputs, then its state, each up to
+        // message.timeout.ms, then its offset commit). librdkafka's default (300 s, the same as
+        // max.poll.interval.ms) lets that wait outlast the poll interval, and the member is
+        // dropped from the group. 60 s, what exactly-once gets from transaction.timeout.ms,
+        // keeps the whole wait below it. A default: [kafka.client] may set either name.
+        Guarantee::AtLeastOnce => {
+            let configured = ["message.timeout.ms", "delivery.timeout.ms"]
+                .iter()
+                .any(|k| config.kafka.client.contains_key(*k));
+            if !configured {
+                c.set("message.timeout.ms", AT_LEAST_ONCE_MESSAGE_TIMEOUT_MS);
+            }
+        }
     }
     c
 }
+
+/// At-least-once's default `message.timeout.ms`; see [`producer`].
+pub const AT_LEAST_ONCE_MESSAGE_TIMEOUT_MS: &str = "60000";
 
 /// `processing.transactional_id` when set, else `redline-<group>-<instance>`. The instance is
 /// `--instance` / `REDLINE_INSTANCE`, else the host name: stable across restarts of one pod or
@@ -146,5 +165,25 @@ mod tests {
             producer(&c, Guarantee::AtLeastOnce, "t").get("transactional.id"),
             None
         );
+    }
+
+    #[test]
+    fn at_least_once_producer_gives_up_on_a_record_well_within_the_poll_interval() {
+        let mut c = Config::default();
+        let alo = producer(&c, Guarantee::AtLeastOnce, "t");
+        let timeout: u64 = alo.get("message.timeout.ms").unwrap().parse().unwrap();
+        // librdkafka's max.poll.interval.ms default: outputs, then state, then the commit
+        // (at most a minute of retries) must all fit in it.
+        assert!(2 * timeout + 60_000 < 300_000, "{timeout}");
+        // Exactly-once leaves it to transaction.timeout.ms (librdkafka refuses a larger one).
+        let eos = producer(&c, Guarantee::ExactlyOnce, "t");
+        assert_eq!(eos.get("message.timeout.ms"), None);
+        // An operator's value wins, under either name.
+        c.kafka
+            .client
+            .insert("delivery.timeout.ms".into(), "120000".into());
+        let alo = producer(&c, Guarantee::AtLeastOnce, "t");
+        assert_eq!(alo.get("message.timeout.ms"), None);
+        assert_eq!(alo.get("delivery.timeout.ms"), Some("120000"));
     }
 }

@@ -94,6 +94,8 @@ pub struct Metrics {
     pub transactions_aborted: AtomicU64,
     pub state_records_restored: AtomicU64,
     pub state_refetches: AtomicU64,
+    /// Records polled before their partition was revoked (or rewound), not processed.
+    pub stale_records_dropped: AtomicU64,
     pub broker_errors: AtomicU64,
     pub stories_in_memory: AtomicU64,
     pub stories_evicted: AtomicU64,
@@ -123,6 +125,7 @@ impl Default for Metrics {
             transactions_aborted: AtomicU64::new(0),
             state_records_restored: AtomicU64::new(0),
             state_refetches: AtomicU64::new(0),
+            stale_records_dropped: AtomicU64::new(0),
             broker_errors: AtomicU64::new(0),
             stories_in_memory: AtomicU64::new(0),
             stories_evicted: AtomicU64::new(0),
@@ -285,6 +288,13 @@ impl Metrics {
             "counter",
             "Evicted stories re-read from story.state.",
             &self.state_refetches,
+        );
+        put(
+            &mut out,
+            "stale_records_dropped_total",
+            "counter",
+            "Records polled before their partition was revoked or rewound, left to its new owner or the re-read.",
+            &self.stale_records_dropped,
         );
         put(
             &mut out,

@@ -58,6 +58,13 @@ const TXN_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 const SHUTDOWN_COMMIT_BUDGET: Duration = Duration::from_secs(30);
 /// Records gathered into one chunk, per engine worker.
 const CHUNK_RECORDS_PER_WORKER: usize = 32;
+/// How long an offset commit that keeps failing with a retriable error is retried before `run`
+/// gives up (exit 1: the next instance resumes from the committed offsets). The same as a Kafka
+/// Java client's commit timeout (`default.api.timeout.ms`), well below `max.poll.interval.ms`.
+const COMMIT_RETRY_BUDGET: Duration = Duration::from_secs(60);
+/// The first pause between offset commit attempts; it doubles up to [`COMMIT_BACKOFF_MAX`].
+const COMMIT_BACKOFF: Duration = Duration::from_millis(500);
+const COMMIT_BACKOFF_MAX: Duration = Duration::from_secs(5);
 
 pub type GroupConsumer = BaseConsumer<RebalanceContext>;
 
@@ -102,6 +109,53 @@ struct InFlight {
     states: Vec<StateRecord>,
     /// Sent state records, awaiting acknowledgement.
     state_acks: VecDeque<(Key, u64, DeliveryFuture)>,
+    /// Set while the offset commit is failing with a retriable error.
+    commit_retry: Option<CommitRetry>,
+}
+
+/// An offset commit being retried: since when, how often, and when to try next.
+struct CommitRetry {
+    since: Instant,
+    attempts: u32,
+    next: Instant,
+}
+
+/// What a failed offset commit means.
+#[derive(Debug, PartialEq, Eq)]
+enum CommitFailure {
+    /// The group is rebalancing (or our membership is gone): roll back, the batch is re-read.
+    Rebalancing,
+    /// Retrying cannot help (e.g. not authorised): `run` ends with the error.
+    Permanent,
+    /// Worth retrying (e.g. the coordinator is moving), within [`COMMIT_RETRY_BUDGET`].
+    Transient,
+}
+
+fn classify_commit_error(e: &KafkaError) -> CommitFailure {
+    use RDKafkaErrorCode::*;
+    match e.rdkafka_error_code() {
+        Some(RebalanceInProgress | IllegalGeneration | UnknownMemberId) => {
+            CommitFailure::Rebalancing
+        }
+        // The errors librdkafka itself never retries for an OffsetCommit (rdkafka_request.c),
+        // and a fatal consumer error (a fenced static member).
+        Some(
+            GroupAuthorizationFailed
+            | TopicAuthorizationFailed
+            | OffsetMetadataTooLarge
+            | InvalidCommitOffsetSize
+            | FencedInstanceId
+            | Fatal,
+        ) => CommitFailure::Permanent,
+        _ => CommitFailure::Transient,
+    }
+}
+
+/// The pause before commit attempt `attempts + 1`: 0.5 s, doubling, at most 5 s.
+fn commit_backoff(attempts: u32) -> Duration {
+    COMMIT_BACKOFF
+        .saturating_mul(1 << attempts.saturating_sub(1).min(16))
+        .min(COMMIT_BACKOFF_MAX)
 }
 
 /// A story's latest state in a batch, serialised: key, which change of the story it is
@@ -347,6 +401,7 @@ impl Pipeline {
         let mut plans = Vec::with_capacity(chunk.len());
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of: HashMap<Key, usize> = HashMap::new();
+        let mut stale: BTreeMap<i32, usize> = BTreeMap::new();
         for (pos, g) in chunk.iter().enumerate() {
             let m = &g.message;
             let partition = m.partition();
@@ -354,6 +409,7 @@ impl Pipeline {
                 // Polled before a revocation (or a rewind): the new owner (or the rewind)
                 // reads it again.
                 plans.push(Plan::Skip);
+                *stale.entry(partition).or_default() += 1;
                 continue;
             }
             let payload = m.payload().unwrap_or_default();
@@ -401,6 +457,12 @@ impl Pipeline {
             groups[group].cost += payload.len();
             groups[group].jobs.push((pos, v, origin));
             plans.push(Plan::Run);
+        }
+
+        if !stale.is_empty() {
+            let records: usize = stale.values().sum();
+            Metrics::inc(&self.metrics.stale_records_dropped, records as u64);
+            tracing::info!(records, partitions = ?stale, "dropped records polled before a rebalance or rewind");
         }
 
         // Phase 2 (parallel): the engine, story by story.
@@ -643,6 +705,7 @@ impl Pipeline {
             outputs: batch.outputs.into(),
             states,
             state_acks: VecDeque::new(),
+            commit_retry: None,
         });
         self.settle(consumer, false)
     }
@@ -702,31 +765,58 @@ impl Pipeline {
                 Some(Err(e)) => return Err(TxnFailure::Abortable(e)),
             }
         }
-        // 3. …then the offsets.
+        // 3. …then the offsets. A failing commit is retried with a growing pause; unless asked
+        // to wait, the pause is spent polling (the caller calls again), not sleeping.
         let tpl = self
             .offsets_tpl(&flight.offsets)
             .map_err(TxnFailure::Fatal)?;
-        let started = Instant::now();
         loop {
-            match consumer.commit(&tpl, CommitMode::Sync) {
-                Ok(()) => return Ok(true),
-                Err(e) => {
-                    Metrics::inc(&self.metrics.broker_errors, 1);
-                    let rebalancing = matches!(
-                        e.rdkafka_error_code(),
-                        Some(RDKafkaErrorCode::RebalanceInProgress)
-                            | Some(RDKafkaErrorCode::IllegalGeneration)
-                            | Some(RDKafkaErrorCode::UnknownMemberId)
-                    );
-                    if rebalancing
-                        || (self.stopping() && started.elapsed() > SHUTDOWN_COMMIT_BUDGET)
-                    {
-                        return Err(TxnFailure::Abortable(e));
+            if let Some(retry) = &flight.commit_retry {
+                let pause = retry.next.saturating_duration_since(Instant::now());
+                if !pause.is_zero() {
+                    if !wait {
+                        return Ok(false);
                     }
-                    tracing::warn!(error = %e, "offset commit failed; retrying");
-                    std::thread::sleep(Duration::from_millis(500));
+                    std::thread::sleep(pause);
                 }
             }
+            let e = match consumer.commit(&tpl, CommitMode::Sync) {
+                Ok(()) => return Ok(true),
+                Err(e) => e,
+            };
+            Metrics::inc(&self.metrics.broker_errors, 1);
+            let now = Instant::now();
+            let retry = flight.commit_retry.get_or_insert(CommitRetry {
+                since: now,
+                attempts: 0,
+                next: now,
+            });
+            retry.attempts += 1;
+            let failing_for = now - retry.since;
+            match classify_commit_error(&e) {
+                CommitFailure::Rebalancing => return Err(TxnFailure::Abortable(e)),
+                CommitFailure::Permanent => {
+                    return Err(TxnFailure::Fatal(
+                        anyhow::Error::new(e).context("cannot commit the consumed offsets"),
+                    ))
+                }
+                CommitFailure::Transient if failing_for >= COMMIT_RETRY_BUDGET => {
+                    return Err(TxnFailure::Fatal(anyhow::Error::new(e).context(format!(
+                        "cannot commit the consumed offsets: {} attempts failed in {} s",
+                        retry.attempts,
+                        failing_for.as_secs()
+                    ))))
+                }
+                CommitFailure::Transient
+                    if self.stopping() && failing_for > SHUTDOWN_COMMIT_BUDGET =>
+                {
+                    return Err(TxnFailure::Abortable(e))
+                }
+                CommitFailure::Transient => {}
+            }
+            let pause = commit_backoff(retry.attempts);
+            retry.next = now + pause;
+            tracing::warn!(error = %e, attempt = retry.attempts, retry_in = ?pause, "offset commit failed; retrying");
         }
     }
 
@@ -1133,5 +1223,52 @@ impl ConsumerContext for RebalanceContext {
             Rebalance::Revoke(_) => {}
             Rebalance::Error(e) => tracing::warn!(error = %e, "rebalance error"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_commit_errors_are_rolled_back_retried_or_final() {
+        let commit = |code| classify_commit_error(&KafkaError::ConsumerCommit(code));
+        assert_eq!(
+            commit(RDKafkaErrorCode::RebalanceInProgress),
+            CommitFailure::Rebalancing
+        );
+        assert_eq!(
+            commit(RDKafkaErrorCode::GroupAuthorizationFailed),
+            CommitFailure::Permanent
+        );
+        assert_eq!(
+            commit(RDKafkaErrorCode::TopicAuthorizationFailed),
+            CommitFailure::Permanent
+        );
+        assert_eq!(
+            commit(RDKafkaErrorCode::CoordinatorLoadInProgress),
+            CommitFailure::Transient
+        );
+        assert_eq!(
+            commit(RDKafkaErrorCode::NotCoordinator),
+            CommitFailure::Transient
+        );
+        assert_eq!(
+            commit(RDKafkaErrorCode::RequestTimedOut),
+            CommitFailure::Transient
+        );
+    }
+
+    #[test]
+    fn offset_commit_backoff_doubles_up_to_a_cap_and_fits_the_budget() {
+        let pauses: Vec<Duration> = (1..=6).map(commit_backoff).collect();
+        assert_eq!(
+            pauses,
+            [0.5, 1.0, 2.0, 4.0, 5.0, 5.0].map(Duration::from_secs_f64)
+        );
+        assert_eq!(commit_backoff(u32::MAX), COMMIT_BACKOFF_MAX);
+        // Several attempts fit the budget before `run` gives up.
+        let first_five: Duration = (1..=5).map(commit_backoff).sum();
+        assert!(first_five < COMMIT_RETRY_BUDGET);
     }
 }
