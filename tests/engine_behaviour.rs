@@ -428,6 +428,27 @@ fn a_headline_rewrite_is_headline_changed_and_a_cosmetic_one_is_not() {
     assert_eq!(events[0].numbers[0].after.as_deref(), Some("11"));
 }
 
+/// A headline that gains or loses a live-coverage label says nothing new; a change behind
+/// the label still counts.
+#[test]
+fn a_live_label_on_the_headline_is_cosmetic() {
+    for (old, new) in [
+        ("Floods kill 42 in north", "LIVE: Floods kill 42 in north"),
+        ("Floods kill 42 in north – live updates", "Floods kill 42 in north"),
+        ("Översvämningar dödar 42", "JUST NU: Översvämningar dödar 42"),
+    ] {
+        let events = diff_h(old, BODY, new, BODY);
+        assert!(events.is_empty(), "{old:?} → {new:?}: {events:#?}");
+    }
+    let events = diff_h(
+        "LIVE: Floods kill 42 in north",
+        BODY,
+        "LIVE: Floods kill 57 in north",
+        BODY,
+    );
+    assert_eq!(kinds(&events), vec![Kind::HeadlineChanged]);
+}
+
 #[test]
 fn a_correction_note_is_one_high_severity_fact_added() {
     let new = format!("{BODY}\n\nCorrection: An earlier version of this story misstated the day of the attack. It was Monday.");

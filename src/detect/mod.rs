@@ -7,7 +7,7 @@ pub mod rules;
 use crate::diff::cosmetic::{compare, Verdict};
 use crate::diff::{Alignment, Op};
 use crate::model::{ChangedSentence, Kind, Location, NumberChange, Quote, SentenceDiff};
-use crate::text::{Document, Sentence};
+use crate::text::{Document, Sentence, Token};
 
 /// One finding before it gets an id and metadata.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,13 +192,34 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
 }
 
 /// The headline: `None` when unchanged or changed only cosmetically.
+/// A headline's tokens without a live-coverage label at either end ("LIVE:", "Breaking:",
+/// "– live updates", "JUST NU:"): a story going live or ending its live coverage says nothing new.
+fn without_live_labels(tokens: &[Token]) -> &[Token] {
+    let words =
+        |ts: &[Token]| -> Vec<String> { ts.iter().map(|t| t.as_str().to_string()).collect() };
+    let mut t = tokens;
+    for label in crate::text::lexicon::LIVE_LABELS {
+        let n = label.len();
+        if t.len() > n && words(&t[..n]) == *label {
+            t = &t[n..];
+        }
+        if t.len() > n && words(&t[t.len() - n..]) == *label {
+            t = &t[..t.len() - n];
+        }
+    }
+    t
+}
+
 pub fn headline(old: &Document, new: &Document) -> (Option<Finding>, Option<ChangedSentence>) {
     match (&old.headline, &new.headline) {
         (Some(o), Some(n)) => {
             if o.text == n.text {
                 return (None, None);
             }
-            let cosmetic = compare(&o.tokens, &n.tokens) == Verdict::Cosmetic;
+            let cosmetic = compare(
+                without_live_labels(&o.tokens),
+                without_live_labels(&n.tokens),
+            ) == Verdict::Cosmetic;
             let record = ChangedSentence {
                 before: o.text.clone(),
                 after: n.text.clone(),

@@ -602,6 +602,22 @@ pub static ORGANISATION_WORDS: WordSet = WordSet::new(&[
 /// died. The army said …" and "Eight people died, and the army said …").
 pub static JOINING_WORDS: &[&str] = &["and", "but", "och", "men"];
 
+/// Labels of live coverage that headlines gain and lose (as lower-cased tokens), longest
+/// first: removed from both ends of a headline before it is compared.
+pub static LIVE_LABELS: &[&[&str]] = &[
+    &["live", "updates"],
+    &["as", "it", "happened"],
+    &["breaking", "news"],
+    &["just", "nu"],
+    &["senaste", "nytt"],
+    &["live"],
+    &["breaking"],
+    &["update"],
+    &["updated"],
+    &["uppdaterad"],
+    &["direkt"],
+];
+
 /// Words that stand between a speaker and the speech verb: "Vik later wrote", "Okafor has
 /// said", "she also told reporters".
 pub static BEFORE_VERB: WordSet = WordSet::new(&[
