@@ -434,8 +434,14 @@ fn a_headline_rewrite_is_headline_changed_and_a_cosmetic_one_is_not() {
 fn a_live_label_on_the_headline_is_cosmetic() {
     for (old, new) in [
         ("Floods kill 42 in north", "LIVE: Floods kill 42 in north"),
-        ("Floods kill 42 in north – live updates", "Floods kill 42 in north"),
-        ("Översvämningar dödar 42", "JUST NU: Översvämningar dödar 42"),
+        (
+            "Floods kill 42 in north – live updates",
+            "Floods kill 42 in north",
+        ),
+        (
+            "Översvämningar dödar 42",
+            "JUST NU: Översvämningar dödar 42",
+        ),
     ] {
         let events = diff_h(old, BODY, new, BODY);
         assert!(events.is_empty(), "{old:?} → {new:?}: {events:#?}");
