@@ -1054,6 +1054,13 @@ impl Pipeline {
                 );
                 self.metrics.ready.store(true, Ordering::Relaxed);
             }
+            // SIGTERM during the restore is a shutdown, not a failure (exit 0): leave these
+            // partitions unassigned, so none of their records is processed and nothing is
+            // committed for them; the next owner restores them from the start.
+            Err(e) if self.stopping() => {
+                self.store.drop_partitions(&parts);
+                tracing::info!(partitions = ?parts, reason = %format!("{e:#}"), "stopping: state restore interrupted, partitions left unprocessed");
+            }
             Err(e) => {
                 self.fatal.get_or_insert(e.context("restoring state"));
             }

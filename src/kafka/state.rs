@@ -250,6 +250,7 @@ pub fn restore(
         return Ok(0);
     }
     consumer.assign(&tpl)?;
+    tracing::info!(topic, partitions = ?pending, "restoring state");
     let started = Instant::now();
     let mut last_report = Instant::now();
     let mut records = 0u64;
