@@ -107,17 +107,7 @@ fn outage(guarantee: &str) {
     let warnings = log.lines().filter(|l| l.contains("WARN")).count();
     assert!(warnings > 0, "the outage was logged");
 
-    let expected: BTreeMap<String, serde_json::Value> = want_events
-        .iter()
-        .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
-        .collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &changes.records {
-        let e = strip_event(&r.json());
-        let id = e["event_id"].as_str().unwrap().to_string();
-        assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
-        *seen.entry(id).or_default() += 1;
-    }
+    let (expected, seen) = count_events_equal_to_replay(&want_events, &changes.records);
     println!(
         "outage[{guarantee}]: {} inputs, {} expected events, {} read, {} distinct, {} revisions, {} warnings logged",
         lines.len(),

@@ -68,17 +68,7 @@ fn instance_joining_during_a_fetched_backlog_takes_its_partitions_without_duplic
         .filter(|l| l.contains("dropped records polled before a rebalance"))
         .count();
 
-    let expected: BTreeMap<String, serde_json::Value> = want_events
-        .iter()
-        .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
-        .collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &changes.records {
-        let e = strip_event(&r.json());
-        let id = e["event_id"].as_str().unwrap().to_string();
-        assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
-        *seen.entry(id).or_default() += 1;
-    }
+    let (expected, seen) = count_events_equal_to_replay(&want_events, &changes.records);
     println!(
         "backlog: {} inputs, {} events expected, {} read, {} distinct, {} revisions; chunks with polled records dropped by A: {dropped}",
         lines.len(),

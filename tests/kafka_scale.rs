@@ -69,17 +69,7 @@ fn second_instance_restores_moved_partitions_and_output_stays_exact() {
     );
     println!("scale: B's restores: {restored_lines:#?}");
 
-    let expected: BTreeMap<String, serde_json::Value> = want_events
-        .iter()
-        .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
-        .collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &changes.records {
-        let e = strip_event(&r.json());
-        let id = e["event_id"].as_str().unwrap().to_string();
-        assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
-        *seen.entry(id).or_default() += 1;
-    }
+    let (expected, seen) = count_events_equal_to_replay(&want_events, &changes.records);
     let created = changes
         .records
         .iter()

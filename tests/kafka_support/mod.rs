@@ -535,6 +535,26 @@ pub fn strip_event(v: &Value) -> Value {
     v
 }
 
+/// Replay's events by event_id (without `detected_at`), and how often each event read from
+/// `story.changes` occurred; every event read must equal replay's event of that id.
+pub fn count_events_equal_to_replay(
+    want_events: &[Value],
+    read: &[Rec],
+) -> (BTreeMap<String, Value>, BTreeMap<String, usize>) {
+    let expected: BTreeMap<String, Value> = want_events
+        .iter()
+        .map(|e| (e["event_id"].as_str().unwrap().to_string(), strip_event(e)))
+        .collect();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in read {
+        let e = strip_event(&r.json());
+        let id = e["event_id"].as_str().unwrap().to_string();
+        assert_eq!(Some(&e), expected.get(&id), "event {id} equals replay's");
+        *seen.entry(id).or_default() += 1;
+    }
+    (expected, seen)
+}
+
 /// A revision record without processing time, input coordinates and the hashes that cover them.
 pub fn strip_revision(v: &Value) -> Value {
     let mut v = v.clone();
