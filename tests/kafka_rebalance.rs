@@ -13,7 +13,6 @@
 mod kafka_support;
 
 use kafka_support::*;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 #[test]
