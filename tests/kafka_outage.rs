@@ -10,7 +10,6 @@
 mod kafka_support;
 
 use kafka_support::*;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
