@@ -195,15 +195,14 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
 /// A headline's tokens without a live-coverage label at either end ("LIVE:", "Breaking:",
 /// "– live updates", "JUST NU:"): a story going live or ending its live coverage says nothing new.
 fn without_live_labels(tokens: &[Token]) -> &[Token] {
-    let words =
-        |ts: &[Token]| -> Vec<String> { ts.iter().map(|t| t.as_str().to_string()).collect() };
+    let is = |ts: &[Token], label: &[&str]| ts.iter().zip(label).all(|(t, w)| t.as_str() == *w);
     let mut t = tokens;
     for label in crate::text::lexicon::LIVE_LABELS {
         let n = label.len();
-        if t.len() > n && words(&t[..n]) == *label {
+        if t.len() > n && is(&t[..n], label) {
             t = &t[n..];
         }
-        if t.len() > n && words(&t[t.len() - n..]) == *label {
+        if t.len() > n && is(&t[t.len() - n..], label) {
             t = &t[..t.len() - n];
         }
     }
