@@ -9,7 +9,7 @@ use crate::model::{
     ChangeEvent, Kind, Origin, RevisionRecord, RevisionStatus, SentenceDiff, StoryState,
     StoryVersion,
 };
-use crate::text::{normalise, Document};
+use crate::text::{normalise, parallel, Document};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -107,11 +107,13 @@ impl Engine {
             (_, Some(h)) => normalise::html_paragraphs(h),
             _ => Vec::new(),
         };
+        let keep = parallel::map(&paragraphs, parallel::is_large(&paragraphs), |p| {
+            previous.is_some_and(|d| d.has_paragraph(p)) || !self.rules.is_ignored_paragraph(p)
+        });
         let paragraphs = paragraphs
             .into_iter()
-            .filter(|p| {
-                previous.is_some_and(|d| d.has_paragraph(p)) || !self.rules.is_ignored_paragraph(p)
-            })
+            .zip(keep)
+            .filter_map(|(p, keep)| keep.then_some(p))
             .collect();
         (headline, paragraphs)
     }
@@ -126,9 +128,20 @@ impl Engine {
     ) -> Outcome {
         let cached = prev.and_then(|p| self.documents.get(&v.story_id, &p.content_hash));
         let (headline, paragraphs) = self.text_after(v, cached.as_deref());
-        let content_hash = content_hash(&headline, &paragraphs);
-
         let whole = |p: &str| self.rules.is_whole_paragraph(p);
+        // A large version is analysed beside its content hash (a stale or duplicate one, known
+        // by that hash, then drops the analysis).
+        let (content_hash, analysed) = match &cached {
+            Some(old) if parallel::is_large(&paragraphs) => {
+                let (hash, doc) = rayon::join(
+                    || content_hash(&headline, &paragraphs),
+                    || Document::build_with(&headline, &paragraphs, &whole, Some(old)),
+                );
+                (hash, Some(doc))
+            }
+            _ => (content_hash(&headline, &paragraphs), None),
+        };
+
         let Some(prev) = prev else {
             // Analysed now so the second version's diff finds it ready.
             let doc = Document::build_with(&headline, &paragraphs, &whole, None);
@@ -207,12 +220,10 @@ impl Engine {
             ))
         });
         // Only what changed since the previous version is analysed anew.
-        let new = Arc::new(Document::build_with(
-            &headline,
-            &paragraphs,
-            &whole,
-            Some(&old),
-        ));
+        let new =
+            Arc::new(analysed.unwrap_or_else(|| {
+                Document::build_with(&headline, &paragraphs, &whole, Some(&old))
+            }));
         self.documents
             .put(&v.story_id, content_hash.clone(), Arc::clone(&new));
         let alignment = diff::align(&old, &new, self.limits.max_pair_comparisons);
@@ -249,11 +260,14 @@ impl Engine {
     ) -> Vec<ChangeEvent> {
         // `story_id/to_version/n`: the common part formatted once.
         let id_prefix = format!("{}/{}/", v.story_id, to);
+        let classes = parallel::map(&findings, parallel::is_many(findings.len()), |f| {
+            self.rules.classify(f.kind, &f.text)
+        });
         findings
             .into_iter()
+            .zip(classes)
             .enumerate()
-            .map(|(i, f)| {
-                let class = self.rules.classify(f.kind, &f.text);
+            .map(|(i, (f, class))| {
                 let mut event_id = String::with_capacity(id_prefix.len() + 4);
                 event_id.push_str(&id_prefix);
                 event_id.push_str(&(i + 1).to_string());

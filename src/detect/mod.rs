@@ -295,7 +295,7 @@ pub fn findings(
         match op.clone() {
             Op::Same { old: o, new: n } => {
                 let (a, b) = (&old.sentences[o], &new.sentences[n]);
-                if a.text != b.text {
+                if !a.shares_unit(b) && a.text != b.text {
                     diff.changed.push(ChangedSentence {
                         before: a.text.clone(),
                         after: b.text.clone(),

@@ -5,6 +5,7 @@ pub mod figures;
 pub mod lexicon;
 pub mod names;
 pub mod normalise;
+pub mod parallel;
 pub mod quotes;
 pub mod sentences;
 
@@ -260,6 +261,11 @@ pub fn hash_tokens(tokens: &[Token]) -> u64 {
 }
 
 impl Sentence {
+    /// Is this the very unit of `other` (so the same text)? A quick test before comparing.
+    pub fn shares_unit(&self, other: &Sentence) -> bool {
+        Arc::ptr_eq(&self.unit, &other.unit)
+    }
+
     /// Two neighbouring sentences read as one (for a change that joined or split them), at
     /// the place of the first: their analyses put end to end, the first quote kept.
     pub fn joined(a: &Sentence, b: &Sentence) -> Sentence {
@@ -318,35 +324,77 @@ pub fn token_bit(hash: u64) -> u64 {
 /// Analyse one whitespace-cleaned unit; with a context, resolve its quote's speaker and record
 /// how the context was used.
 fn analyse(text: String, ctx: Option<&mut SpeakerContext>) -> Unit {
-    let figures = figures::figures(&text);
-    let tokens = tokenize(&text, &figures);
     let words = names::words(&text);
-    let runs = names::name_runs(&words);
+    let part = Analysis::of(&text, &words);
     let (quote, context) = match ctx {
-        Some(ctx) => {
-            ctx.track();
-            let q = quotes::find_quote(&text, ctx);
-            quotes::observe_names(ctx, &text, &words, &runs, q.as_ref());
-            (q, ctx.take_use())
-        }
+        Some(ctx) => resolve(&text, &words, &part.runs, ctx),
         None => (None, ContextUse::default()),
     };
-    let names = names::entities_of(&runs);
-    let mut token_set: Vec<u64> = tokens.iter().map(token_hash).collect();
-    let key = key_of_hashes(token_set.len(), token_set.iter().copied());
-    token_set.sort_unstable();
-    let token_bits = token_set.iter().fold(0, |bits, &h| bits | token_bit(h));
-    Unit {
-        key,
-        token_set,
-        token_bits,
-        text_hash: hash_str(&text),
-        text,
-        tokens,
-        figures,
-        quote,
-        names,
-        context,
+    part.into_unit(text, quote, context)
+}
+
+/// Quote and speaker: the one part of a unit's analysis that reads the speaker context (what
+/// was said before it), so the only part that must run in document order.
+fn resolve(
+    text: &str,
+    words: &[names::Word<'_>],
+    runs: &[names::NameRun],
+    ctx: &mut SpeakerContext,
+) -> (Option<QuoteInfo>, ContextUse) {
+    ctx.track();
+    let q = quotes::find_quote(text, ctx);
+    quotes::observe_names(ctx, text, words, runs, q.as_ref());
+    (q, ctx.take_use())
+}
+
+/// The analysis of a unit that does not depend on where it stands: figures, tokens, names and
+/// hashes. For a large version it is computed on all threads before the units are placed.
+struct Analysis {
+    figures: Vec<Figure>,
+    tokens: Vec<Token>,
+    runs: Vec<names::NameRun>,
+    names: Vec<String>,
+    key: u64,
+    token_set: Vec<u64>,
+    token_bits: u64,
+    text_hash: u64,
+}
+
+impl Analysis {
+    fn of(text: &str, words: &[names::Word<'_>]) -> Analysis {
+        let figures = figures::figures(text);
+        let tokens = tokenize(text, &figures);
+        let runs = names::name_runs(words);
+        let names = names::entities_of(&runs);
+        let mut token_set: Vec<u64> = tokens.iter().map(token_hash).collect();
+        let key = key_of_hashes(token_set.len(), token_set.iter().copied());
+        token_set.sort_unstable();
+        let token_bits = token_set.iter().fold(0, |bits, &h| bits | token_bit(h));
+        Analysis {
+            figures,
+            tokens,
+            runs,
+            names,
+            key,
+            token_set,
+            token_bits,
+            text_hash: hash_str(text),
+        }
+    }
+
+    fn into_unit(self, text: String, quote: Option<QuoteInfo>, context: ContextUse) -> Unit {
+        Unit {
+            key: self.key,
+            token_set: self.token_set,
+            token_bits: self.token_bits,
+            text_hash: self.text_hash,
+            text,
+            tokens: self.tokens,
+            figures: self.figures,
+            quote,
+            names: self.names,
+            context,
+        }
     }
 }
 
@@ -362,7 +410,7 @@ impl Document {
     pub fn build_with(
         headline: &str,
         paragraphs: &[String],
-        whole: &dyn Fn(&str) -> bool,
+        whole: &(dyn Fn(&str) -> bool + Sync),
         previous: Option<&Document>,
     ) -> Document {
         let headline = (!headline.trim().is_empty()).then(|| {
@@ -371,17 +419,30 @@ impl Document {
                 _ => sentence(headline, 0, 0),
             }
         });
+        let units = previous.map_or(0, |d| d.sentences.len());
         let mut b = Builder {
-            previous,
             ctx: SpeakerContext::default(),
             doc: Document {
                 headline,
-                ..Document::default()
+                sentences: Vec::with_capacity(units),
+                paragraphs: Vec::with_capacity(paragraphs.len()),
+                index: ReuseIndex {
+                    paragraphs: FxHashMap::with_capacity_and_hasher(
+                        paragraphs.len(),
+                        Default::default(),
+                    ),
+                    units: FxHashMap::with_capacity_and_hasher(units, Default::default()),
+                },
             },
         };
-        for p in paragraphs {
-            b.paragraph(p, whole);
-        }
+        // Everything but the speaker context is worked out per paragraph, on the other threads
+        // for a large version, while the paragraphs before are placed in order, the context
+        // carried along.
+        parallel::pipeline(
+            paragraphs,
+            |p| Plan::of(p, whole, previous),
+            |plan| b.paragraph(plan),
+        );
         b.doc
     }
 }
@@ -393,49 +454,107 @@ impl Document {
     }
 }
 
-/// Builds a document paragraph by paragraph, in order, carrying the speaker context.
-struct Builder<'a> {
-    previous: Option<&'a Document>,
-    ctx: SpeakerContext,
-    doc: Document,
+/// What a paragraph of the new version is made of, before the speaker context is applied.
+struct Plan<'d> {
+    hash: u64,
+    content: Content<'d>,
 }
 
-impl Builder<'_> {
-    fn paragraph(&mut self, p: &str, whole: &dyn Fn(&str) -> bool) {
-        let pi = self.doc.paragraphs.len();
-        let first = self.doc.sentences.len();
-        let p_hash = hash_str(p);
-        let same = self.previous.and_then(|d| {
-            let &i = d.index.paragraphs.get(&p_hash)?;
-            Some(&d.paragraphs[i])
-        });
-        let mut all_reused = true;
-        if let (Some(d), Some((range, _))) = (self.previous, same) {
-            for s in &d.sentences[range.clone()] {
-                all_reused &= self.push_unit(pi, Arc::clone(&s.unit));
+enum Content<'d> {
+    /// The previous version has a paragraph of the same text: its units, in order.
+    Same(&'d [Sentence], u64),
+    /// Split into units anew: each one known from the previous version or analysed as far as
+    /// it can be without the context.
+    Fresh(Vec<Piece<'d>>),
+}
+
+enum Piece<'d> {
+    Known(&'d Arc<Unit>),
+    New(String, Analysis),
+}
+
+impl<'d> Plan<'d> {
+    fn of(
+        p: &str,
+        whole: &(dyn Fn(&str) -> bool + Sync),
+        previous: Option<&'d Document>,
+    ) -> Plan<'d> {
+        let hash = hash_str(p);
+        if let Some(d) = previous {
+            if let Some(&i) = d.index.paragraphs.get(&hash) {
+                let (range, key) = &d.paragraphs[i];
+                return Plan {
+                    hash,
+                    content: Content::Same(&d.sentences[range.clone()], *key),
+                };
             }
+        }
+        let ranges = if whole(p) {
+            std::iter::once(0..p.len()).collect()
         } else {
-            all_reused = false;
-            let ranges = if whole(p) {
-                std::iter::once(0..p.len()).collect()
-            } else {
-                sentences::split(p)
-            };
-            for range in ranges {
-                let s = &p[range];
-                if !s.chars().any(char::is_alphanumeric) {
-                    continue;
-                }
+            sentences::split(p)
+        };
+        let pieces = ranges
+            .into_iter()
+            .map(|range| &p[range])
+            .filter(|s| s.chars().any(char::is_alphanumeric))
+            .map(|s| {
                 let text = normalise::clean_whitespace(s);
-                let known = self.previous.and_then(|d| {
+                let known = previous.and_then(|d| {
                     let &i = d.index.units.get(&hash_str(&text))?;
                     Some(&d.sentences[i].unit).filter(|u| u.text == text)
                 });
                 match known {
-                    Some(u) => {
-                        self.push_unit(pi, Arc::clone(u));
+                    Some(u) => Piece::Known(u),
+                    None => {
+                        let part = Analysis::of(&text, &names::words(&text));
+                        Piece::New(text, part)
                     }
-                    None => self.push_new(pi, text),
+                }
+            })
+            .collect();
+        Plan {
+            hash,
+            content: Content::Fresh(pieces),
+        }
+    }
+}
+
+/// Places the planned paragraphs in order, carrying the speaker context.
+struct Builder {
+    ctx: SpeakerContext,
+    doc: Document,
+}
+
+impl Builder {
+    fn paragraph(&mut self, plan: Plan<'_>) {
+        let pi = self.doc.paragraphs.len();
+        let first = self.doc.sentences.len();
+        let mut all_reused = true;
+        let mut same_key = None;
+        match plan.content {
+            Content::Same(units, key) => {
+                same_key = Some(key);
+                for s in units {
+                    all_reused &= self.push_unit(pi, Arc::clone(&s.unit));
+                }
+            }
+            Content::Fresh(pieces) => {
+                all_reused = false;
+                for piece in pieces {
+                    match piece {
+                        Piece::Known(u) => {
+                            self.push_unit(pi, Arc::clone(u));
+                        }
+                        Piece::New(text, part) => {
+                            // The words again: they borrow the text, which moves into the unit.
+                            let words = names::words(&text);
+                            let (quote, context) =
+                                resolve(&text, &words, &part.runs, &mut self.ctx);
+                            let unit = part.into_unit(text, quote, context);
+                            self.place(pi, Arc::new(unit));
+                        }
+                    }
                 }
             }
         }
@@ -443,8 +562,8 @@ impl Builder<'_> {
         if sentences.is_empty() {
             return;
         }
-        let key = match same {
-            Some((_, key)) if all_reused => *key,
+        let key = match same_key {
+            Some(key) if all_reused => key,
             // Keyed on the paragraph's tokens, not its sentences, so re-punctuating a
             // paragraph into more or fewer sentences leaves it equal.
             _ => {
@@ -457,7 +576,7 @@ impl Builder<'_> {
                 h.finish()
             }
         };
-        self.doc.index.paragraphs.insert(p_hash, pi);
+        self.doc.index.paragraphs.insert(plan.hash, pi);
         self.doc
             .paragraphs
             .push((first..self.doc.sentences.len(), key));
@@ -470,14 +589,10 @@ impl Builder<'_> {
             self.place(paragraph, unit);
             true
         } else {
-            self.push_new(paragraph, unit.text.clone());
+            let unit = analyse(unit.text.clone(), Some(&mut self.ctx));
+            self.place(paragraph, Arc::new(unit));
             false
         }
-    }
-
-    fn push_new(&mut self, paragraph: usize, text: String) {
-        let unit = Arc::new(analyse(text, Some(&mut self.ctx)));
-        self.place(paragraph, unit);
     }
 
     fn place(&mut self, paragraph: usize, unit: Arc<Unit>) {

@@ -175,19 +175,37 @@ fn push_words(out: &mut String, text: &str) {
 
 /// Split a body into paragraphs at blank lines; lines inside a paragraph are joined.
 pub fn paragraphs(body: &str) -> Vec<String> {
+    let blocks = blocks(body);
+    let mut out = super::parallel::map(&blocks, super::parallel::is_large(&blocks), |block| {
+        let mut out = String::with_capacity(block.len());
+        for line in block.lines() {
+            push_words(&mut out, line);
+        }
+        out
+    });
+    // A block of zero-width spaces is not blank to `trim` but holds no word.
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// The runs of non-blank lines of a body, as written.
+fn blocks(body: &str) -> Vec<&str> {
+    let offset = |line: &str| line.as_ptr() as usize - body.as_ptr() as usize;
     let mut out = Vec::new();
-    let mut current = String::new();
+    let mut start = None;
+    let mut end = 0;
     for line in body.lines() {
         if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            if let Some(s) = start.take() {
+                out.push(&body[s..end]);
             }
         } else {
-            push_words(&mut current, line);
+            start.get_or_insert(offset(line));
+            end = offset(line) + line.len();
         }
     }
-    if !current.is_empty() {
-        out.push(current);
+    if let Some(s) = start {
+        out.push(&body[s..end]);
     }
     out
 }
