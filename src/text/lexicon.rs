@@ -900,29 +900,25 @@ pub fn has_dash_attribution(sentence: &str) -> bool {
 /// Byte offset of the comma (or dash) that ends a dash quote before its attribution
 /// ("– Vi är glada, säger hon." → the comma after "glada").
 pub fn dash_attribution_at(sentence: &str) -> Option<usize> {
-    let mut words = Vec::new();
-    let mut pos = 0;
-    for raw in sentence.split(' ') {
-        words.push((pos, raw));
-        pos += raw.len() + 1;
+    fn trim(w: &str) -> &str {
+        w.trim_end_matches(|c: char| !c.is_alphanumeric())
     }
-    for (k, &(at, raw)) in words.iter().enumerate() {
-        let w = raw
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
-        let two = words.get(k + 1).map(|(_, n)| {
-            format!(
-                "{w} {}",
-                n.trim_end_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            )
-        });
-        let is_verb = SPEECH_VERBS.contains(&w) || two.is_some_and(|t| SPEECH_VERBS.contains(&t));
-        if !is_verb || at == 0 {
+    let mut words = sentence.split(' ').peekable();
+    let mut at = 0;
+    while let Some(raw) = words.next() {
+        let start = at;
+        at += raw.len() + 1;
+        // The punctuation first: it is rare, the verb look-up is not.
+        let before = sentence[..start].trim_end();
+        if start == 0 || !before.ends_with([',', '–', '-']) {
             continue;
         }
-        let before = sentence[..at].trim_end();
-        if before.ends_with([',', '–', '-']) {
+        let w = trim(raw);
+        let is_verb = SPEECH_VERBS.contains_lower(w)
+            || words.peek().is_some_and(|next| {
+                SPEECH_VERBS.contains(&format!("{w} {}", trim(next)).to_lowercase())
+            });
+        if is_verb {
             let cut = before.len() - before.chars().next_back().map_or(1, char::len_utf8);
             return (cut > 2).then_some(cut);
         }
