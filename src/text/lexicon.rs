@@ -329,6 +329,20 @@ pub static PRONOUNS: WordSet = WordSet::new(&[
     "he", "she", "han", "hon", "hun", "il", "elle", "er", "sie", "él", "ella", "ele", "lui", "lei",
 ]);
 
+/// Does a speaker named by a role in lower case stand for several people ("protesters",
+/// "police", "demonstranterna")? A pronoun such as "she" cannot refer back to it.
+pub fn is_plural_role(speaker: &str) -> bool {
+    let Some(last) = speaker.rsplit(' ').next() else {
+        return false;
+    };
+    if last.chars().next().is_none_or(char::is_uppercase) {
+        return false;
+    }
+    (last.ends_with('s') && !last.ends_with("ss"))
+        || matches!(last, "police" | "people" | "staff" | "crowd")
+        || ["erna", "arna", "orna"].iter().any(|e| last.ends_with(e))
+}
+
 /// Is `w` (any case) a title or role word: one of [`TITLES`], or a Swedish compound ending in
 /// one ("utbildningsminister", "polischefen", "förbundsordföranden", "kammaråklagare",
 /// "KD-ledaren")?

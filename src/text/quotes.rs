@@ -120,11 +120,14 @@ impl SpeakerContext {
         answer
     }
 
-    /// The last person named, else the last speaker: who "she" or "he" is.
+    /// The last person named, else the last speaker if one person could be meant: who "she"
+    /// or "he" is ("the protesters" are not "he").
     fn pronoun_referent(&self) -> Option<String> {
         let person = self.last_person.clone();
         self.log_read(Read::LastPerson(person.clone()));
-        person.map(String::from).or_else(|| self.last_speaker())
+        person
+            .map(String::from)
+            .or_else(|| self.last_speaker().filter(|s| !lexicon::is_plural_role(s)))
     }
 
     fn last_speaker(&self) -> Option<String> {
@@ -363,6 +366,10 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
                 | "her"
                 | "our"
                 | "as"
+                // the title of a programme, book or report
+                | "titled"
+                | "entitled"
+                | "headlined"
         );
         let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
         // Quoted names ("Project Lantern") and scare quotes (the “green corridor”) are not speech.
@@ -392,12 +399,30 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
             .flatten()
     });
     // Quoted speech needs a speaker; a short quoted phrase nobody said is a title or a
-    // label ("See ‘Safety and security’").
+    // label ("See ‘Safety and security’"). Someone did say it when it is most of a sentence
+    // whose speech verb has a pronoun for subject ("she told reporters"), even if the story
+    // never named who.
     let words: usize = kept.iter().map(|k| word_count(k)).sum();
-    if speaker.is_none() && words < 6 {
+    if speaker.is_none() && words < 6 && !(words * 2 >= total_words && said_by_pronoun(&ws)) {
         return None;
     }
     Some(QuoteInfo { text, speaker })
+}
+
+/// A pronoun right before or after a speech verb: "she said", "säger han", "he has
+/// since told".
+fn said_by_pronoun(ws: &[Word<'_>]) -> bool {
+    (0..ws.len()).any(|i| {
+        speech_verb_at(ws, i).is_some_and(|n| {
+            let before = ws[..i]
+                .iter()
+                .rev()
+                .find(|w| !lexicon::BEFORE_VERB.contains_lower(w.text))
+                .map(|w| w.text);
+            let after = ws.get(i + n).map(|w| w.text);
+            before.into_iter().chain(after).any(is_pronoun)
+        })
+    })
 }
 
 fn has_speech_verb(ws: &[Word<'_>]) -> bool {
@@ -1011,5 +1036,53 @@ mod tests {
         );
         let quote = find_quote("“We are ready,” she said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("Amina Okafor"));
+    }
+
+    #[test]
+    fn a_short_quote_said_by_a_pronoun_is_a_quote_even_with_nobody_named() {
+        for s in [
+            "“I will not step down,” she had told reporters.",
+            "She told reporters: “We are ready.”",
+            "– Det är fortfarande kritiskt, säger han till TT.",
+        ] {
+            let quote = q(s).unwrap_or_else(|| panic!("{s}: no quote"));
+            assert_eq!(quote.speaker, None, "{s}");
+        }
+        // A short quoted title in reported speech is still not one.
+        assert_eq!(
+            q("Men han är inte intresserad, säger han i \"Bara politik – med Niklas Svensson\" i Expressen TV."),
+            None
+        );
+        assert_eq!(
+            q("The report was titled “Safety and security”, he wrote."),
+            None
+        );
+    }
+
+    #[test]
+    fn a_pronoun_does_not_refer_back_to_a_plural_role() {
+        let mut ctx = SpeakerContext::default();
+        let chant = find_quote("The protesters chanted: “No more war, no more war.”", &ctx);
+        assert_eq!(
+            chant.as_ref().unwrap().speaker.as_deref(),
+            Some("protesters")
+        );
+        observe(
+            &mut ctx,
+            "The protesters chanted: “No more war, no more war.”",
+            chant.as_ref(),
+        );
+        let quote = find_quote("“We will stay here until they leave,” he said.", &ctx).unwrap();
+        assert_eq!(quote.speaker, None);
+        // One official is "he".
+        let mut ctx = SpeakerContext::default();
+        let said = find_quote("An official said: “The road is closed for now.”", &ctx);
+        observe(
+            &mut ctx,
+            "An official said: “The road is closed for now.”",
+            said.as_ref(),
+        );
+        let quote = find_quote("“We will reopen it soon,” he said.", &ctx).unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("official"));
     }
 }
