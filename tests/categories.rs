@@ -44,6 +44,8 @@ fn each_default_category_matches_its_kind_of_news() {
         ),
         ("En person har avlidit efter branden.", "casualties"),
         ("En man i 30-årsåldern har gripits.", "legal"),
+        ("Polisen har gripit två män för mordet.", "legal"),
+        ("Police took the driver into custody.", "legal"),
         ("A magnitude 6.1 earthquake struck the region.", "disaster"),
         ("The EU imposed new sanctions on the company.", "sanctions"),
         ("The defence minister resigned on Monday.", "personnel"),
