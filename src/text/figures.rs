@@ -96,8 +96,10 @@ const SCALES: &[(&str, f64)] = &[
     ("m", 1e6),
     ("k", 1e3),
     ("thousand", 1e3),
+    ("miljonerna", 1e6),
     ("miljoner", 1e6),
     ("miljon", 1e6),
+    ("miljarderna", 1e9),
     ("miljarder", 1e9),
     ("miljard", 1e9),
     ("mdr", 1e9),
@@ -720,8 +722,8 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 value *= mult;
             }
         }
-        let currency = part(m.cur)
-            .map(|c| c.as_str().trim().to_uppercase())
+        let mut currency = part(m.cur)
+            .map(|c| same_currency(&c.as_str().trim().to_uppercase()).to_string())
             .unwrap_or_default();
         let pct = if part(m.pct).is_some() { "%" } else { "" };
         // A scale match may have taken the character after it; give it back.
@@ -738,6 +740,14 @@ pub fn figures(text: &str) -> Vec<Figure> {
         if glued_unit.is_empty() && pct.is_empty() && currency.is_empty() && m.unit.is_none() {
             if let Some((half, end)) = meridiem_after(text, whole_end) {
                 glued_unit = half.to_string();
+                (number_end, whole_end) = (end, end);
+            }
+        }
+        // "5 million dollars", "200 kronor": the currency named after the figure is the one
+        // a symbol or code before it stands for ("$5 million", "SEK 200").
+        if currency.is_empty() && pct.is_empty() && glued_unit.is_empty() && m.unit.is_none() {
+            if let Some((code, end)) = currency_after(text, whole_end) {
+                currency = code.to_string();
                 (number_end, whole_end) = (end, end);
             }
         }
@@ -776,9 +786,71 @@ fn meridiem_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
     None
 }
 
+/// The currency a code written before a figure stands for, as a symbol where it has one
+/// ("EUR 5" is "€5"; "kr 200" is "SEK 200").
+fn same_currency(code: &str) -> &str {
+    match code {
+        "EUR" => "€",
+        "GBP" => "£",
+        "KR" => "SEK",
+        other => other,
+    }
+}
+
+/// A currency named by a word right after a figure at `at` ("5 million dollars", "200
+/// kronor"), as [`same_currency`] writes it, and where it ends.
+fn currency_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
+    let rest = &text[at..];
+    let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
+    let rest = &rest.as_bytes()[skipped..];
+    for (written, code) in [
+        ("dollars", "$"),
+        ("dollar", "$"),
+        ("euros", "€"),
+        ("euro", "€"),
+        ("yen", "¥"),
+        ("kronor", "SEK"),
+        ("kr", "SEK"),
+    ] {
+        let n = written.len();
+        if skipped > 0
+            && rest.len() >= n
+            && rest[..n].eq_ignore_ascii_case(written.as_bytes())
+            && rest
+                .get(n)
+                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b < 0x80)
+        {
+            return Some((code, at + skipped + n));
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_currency_named_after_the_figure_is_the_one_a_symbol_stands_for() {
+        assert_eq!(
+            keys("aid worth 1.5 million dollars"),
+            keys("aid worth $1.5 million")
+        );
+        assert_eq!(keys("fem miljoner dollar"), keys("$5 miljoner"));
+        assert_eq!(keys("200 000 kronor"), keys("SEK 200 000"));
+        assert_eq!(keys("200 kr."), keys("kr 200"));
+        assert_eq!(keys("EUR 5m"), keys("5 million euros"));
+        assert_ne!(keys("1.5 million dollars"), keys("1.5 million euros"));
+        assert_eq!(
+            texts("a fine of 20 million kronor."),
+            vec!["20 million kronor"]
+        );
+        // Not a currency: a word that only starts like one, or no space before it.
+        assert_eq!(keys("3 euroskeptics"), vec!["3"]);
+        assert_eq!(keys("5 dollarstore"), vec!["5"]);
+        // The definite form of a Swedish scale is a scale: "de 40 miljarderna".
+        assert_eq!(keys("de 40 miljarderna"), keys("40 miljarder"));
+    }
 
     fn keys(t: &str) -> Vec<String> {
         figures(t).into_iter().map(|f| f.key).collect()
@@ -804,7 +876,7 @@ mod tests {
         assert_eq!(keys("€3.1 million"), vec!["€3100000"]);
         assert_eq!(keys("17.5% of 2,400 people"), vec!["17.5%", "2400"]);
         assert_eq!(keys("nine dead, 9 injured"), vec!["9", "9"]);
-        assert_eq!(keys("200 000 kronor"), vec!["200000"]);
+        assert_eq!(keys("200 000 kronor"), vec!["SEK200000"]);
         assert_eq!(keys("3,1 procent"), vec!["3.1%"]);
         assert_eq!(keys("$4bn"), vec!["$4000000000"]);
         assert_eq!(keys("at 18:05"), vec!["1805.001"]);
