@@ -268,6 +268,10 @@ fn a_quote_added_in_each_style_names_its_speaker() {
             "Müller",
         ),
         (
+            "‚Niemand verlässt diesen Raum ohne Plan‘, sagte Müller.",
+            "Müller",
+        ),
+        (
             "”Ingen lämnar rummet utan en plan”, säger Andersson.",
             "Andersson",
         ),

@@ -221,6 +221,8 @@ fn quote_spans(s: &str) -> Vec<Span> {
         let closers: &[char] = match c {
             '“' => &['”', '“'],
             '„' => &['“', '”'],
+            // German single quotes: ‚…‘
+            '‚' => &['‘', '’'],
             '«' => &['»'],
             '»' => &['«'],
             '‹' => &['›'],

@@ -28,7 +28,7 @@ fn starts_sentence(c: char) -> bool {
     c.is_uppercase()
         || c.is_ascii_digit()
         || is_open_quote(c)
-        || matches!(c, '"' | '‘' | '–' | '—' | '(' | '[' | '¿' | '¡' | '”')
+        || matches!(c, '"' | '‘' | '‚' | '–' | '—' | '(' | '[' | '¿' | '¡' | '”')
 }
 
 /// Returns the sentence ranges, or an empty vector when quotes were tracked and left unbalanced.
@@ -191,6 +191,17 @@ mod tests {
         assert_eq!(
             sents("“We are ready.” The convoys left."),
             vec!["“We are ready.”", "The convoys left."]
+        );
+    }
+
+    #[test]
+    fn a_german_single_quote_starts_a_sentence() {
+        assert_eq!(
+            sents("Die Gespräche begannen. ‚Wir sind bereit‘, sagte Müller."),
+            vec![
+                "Die Gespräche begannen.",
+                "‚Wir sind bereit‘, sagte Müller."
+            ]
         );
     }
 
