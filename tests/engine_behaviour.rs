@@ -446,6 +446,15 @@ fn a_live_label_on_the_headline_is_cosmetic() {
             "Översvämningar dödar 42",
             "JUST NU: Översvämningar dödar 42",
         ),
+        // A wire service's update number.
+        (
+            "Floods kill 42 in north",
+            "UPDATE 2-Floods kill 42 in north",
+        ),
+        (
+            "UPDATE 1-Floods kill 42 in north",
+            "UPDATE 3-Floods kill 42 in north",
+        ),
     ] {
         let events = diff_h(old, BODY, new, BODY);
         assert!(events.is_empty(), "{old:?} → {new:?}: {events:#?}");

@@ -195,7 +195,13 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
 /// A headline's tokens without a live-coverage label at either end ("LIVE:", "Breaking:",
 /// "– live updates", "JUST NU:"): a story going live or ending its live coverage says nothing new.
 fn without_live_labels(tokens: &[Token]) -> &[Token] {
-    let is = |ts: &[Token], label: &[&str]| ts.iter().zip(label).all(|(t, w)| t.as_str() == *w);
+    // "#" in a label stands for any figure.
+    let is = |ts: &[Token], label: &[&str]| {
+        ts.iter().zip(label).all(|(t, w)| match t {
+            Token::Figure(_) => *w == "#",
+            Token::Word(t) => t == w,
+        })
+    };
     let mut t = tokens;
     for label in crate::text::lexicon::LIVE_LABELS {
         let n = label.len();

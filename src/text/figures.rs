@@ -736,6 +736,12 @@ pub fn figures(text: &str) -> Vec<Figure> {
         };
         let mut number_end = part(m.unit).map(|u| u.start()).unwrap_or(whole_end);
         let mut whole_end = whole_end;
+        // "UPDATE 2-Floods": a capitalised word after the hyphen is not a unit of the figure.
+        if let Some(u) = part(m.unit) {
+            if u.as_str()[1..].starts_with(char::is_uppercase) {
+                whole_end = u.start();
+            }
+        }
         // "3 am", "10:30 p.m.": the half of the day is part of the time, as in "3am".
         if glued_unit.is_empty() && pct.is_empty() && currency.is_empty() && m.unit.is_none() {
             if let Some((half, end)) = meridiem_after(text, whole_end) {
@@ -848,6 +854,7 @@ mod tests {
         // Not a currency: a word that only starts like one, or no space before it.
         assert_eq!(keys("3 euroskeptics"), vec!["3"]);
         assert_eq!(keys("5 dollarstore"), vec!["5"]);
+        assert_eq!(texts("UPDATE 2-Floods kill 12"), vec!["2", "12"]);
         // The definite form of a Swedish scale is a scale: "de 40 miljarderna".
         assert_eq!(keys("de 40 miljarderna"), keys("40 miljarder"));
     }

@@ -626,6 +626,8 @@ pub static LIVE_LABELS: &[&[&str]] = &[
     &["senaste", "nytt"],
     &["live"],
     &["breaking"],
+    // Wire services number their updates: "UPDATE 2-".
+    &["update", "#"],
     &["update"],
     &["updated"],
     &["uppdaterad"],
