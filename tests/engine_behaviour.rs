@@ -91,11 +91,22 @@ fn cosmetic_edits_emit_nothing() {
         // a sentence split in two with the same words
         BODY.replace("convoys.\n\n", "convoys. ")
             .replace("bridge.", "bridge"),
+        // "on" before a day dropped
+        BODY.replace("on Tuesday", "Tuesday"),
     ];
     for edited in edits {
         let events = diff(BODY, &edited);
         assert!(events.is_empty(), "cosmetic edit produced {events:#?}");
     }
+}
+
+#[test]
+fn a_month_spelt_out_or_abbreviated_is_cosmetic_and_another_month_is_not() {
+    let body = "The vote was set for Sept. 5.\n\nValet hålls i jan.";
+    let spelt = "The vote was set for September 5.\n\nValet hålls i januari.";
+    assert!(diff(body, spelt).is_empty());
+    let other = "The vote was set for October 5.\n\nValet hålls i januari.";
+    assert_eq!(kinds(&diff(body, other)), vec![Kind::FactChanged]);
 }
 
 #[test]

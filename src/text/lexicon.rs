@@ -895,9 +895,36 @@ pub static NEGATIONS: WordSet = WordSet::new(&[
     "jamais", "nunca", "non", "nein", "ikke", "t",
 ]);
 
-/// Words that may be added or dropped without changing a sentence's information.
+/// The month a lower-case month word names, as one form for all its spellings: "sept" (in
+/// "Sept. 5"), "september" and Swedish "sep" are all "september"; "jan", "january" and
+/// "januari" are all "january".
+pub fn month_of(w: &str) -> Option<&'static str> {
+    const MONTHS: &[(&[&str], &str)] = &[
+        (&["jan", "january", "januari"], "january"),
+        (&["feb", "february", "februari"], "february"),
+        (&["mar", "march", "mars"], "march"),
+        (&["apr", "april"], "april"),
+        (&["jun", "june", "juni"], "june"),
+        (&["jul", "july", "juli"], "july"),
+        (&["aug", "august", "augusti"], "august"),
+        (&["sep", "sept", "september"], "september"),
+        (&["oct", "okt", "october", "oktober"], "october"),
+        (&["nov", "november"], "november"),
+        (&["dec", "december"], "december"),
+    ];
+    if w.len() > 9 || w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .find(|(forms, _)| forms.contains(&w))
+        .map(|(_, m)| *m)
+}
+
+/// Words that may be added or dropped without changing a sentence's information ("talks
+/// resume on Monday" and "talks resume Monday").
 pub static IGNORABLE: WordSet = WordSet::new(&[
-    "a", "an", "the", "that", "also", "then", "just", // English
+    "a", "an", "the", "that", "also", "then", "just", "on", // English
     "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
 ]);
 
