@@ -101,6 +101,29 @@ fn cosmetic_edits_emit_nothing() {
 }
 
 #[test]
+fn a_tense_auxiliary_or_another_hedge_of_a_figure_is_cosmetic() {
+    for (old, new) in [
+        (
+            "The government has announced new sanctions.",
+            "The government announced new sanctions.",
+        ),
+        ("Tre personer har evakuerats.", "Tre personer evakuerades."),
+        (
+            "The fire broke out at around 3pm.",
+            "The fire broke out at about 3pm.",
+        ),
+        ("Cirka 40 personer greps.", "Omkring 40 personer greps."),
+    ] {
+        assert!(diff(old, new).is_empty(), "{old:?} → {new:?}");
+    }
+    // A hedge that moves the figure is information.
+    assert_eq!(
+        kinds(&diff("About 40 people died.", "Nearly 40 people died.")),
+        vec![Kind::FactChanged]
+    );
+}
+
+#[test]
 fn a_month_spelt_out_or_abbreviated_is_cosmetic_and_another_month_is_not() {
     let body = "The vote was set for Sept. 5.\n\nValet hålls i jan.";
     let spelt = "The vote was set for September 5.\n\nValet hålls i januari.";

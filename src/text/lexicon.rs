@@ -921,11 +921,31 @@ pub fn month_of(w: &str) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
+/// Words that hedge a figure the same way ("about 40", "around 40", "cirka 40"): one word to
+/// the cosmetic filter.
+pub fn approximately(w: &str) -> bool {
+    matches!(
+        w,
+        "about"
+            | "around"
+            | "approximately"
+            | "roughly"
+            | "some"
+            | "circa"
+            | "cirka"
+            | "omkring"
+            | "ungefär"
+            | "runt"
+    )
+}
+
 /// Words that may be added or dropped without changing a sentence's information ("talks
 /// resume on Monday" and "talks resume Monday").
 pub static IGNORABLE: WordSet = WordSet::new(&[
     "a", "an", "the", "that", "also", "then", "just", "on", // English
+    "has", "have", "had", // "has announced" and "announced" report the same fact
     "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
+    "har", "hade", // "två personer har skadats" and "två personer skadats"
 ]);
 
 /// Does the paragraph open with the dash that introduces quoted speech?
