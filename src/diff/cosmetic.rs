@@ -40,15 +40,16 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
 }
 
 /// Figures masked; every speech verb is one word ("säger" → "sade", "says" → "said" is the
-/// tense of the attribution, not information); so is every hedge of a figure ("about",
-/// "around"); a month is one word however it is spelt ("Sept.", "September").
+/// tense of the attribution, not information); so are words of the same sense ("about" and
+/// "around" before a figure, "injured" and "wounded") and a month however it is spelt.
 fn masked(t: &[Token]) -> Vec<&str> {
     t.iter()
         .map(|t| match t {
             Token::Figure(_) => "#",
             Token::Word(w) if lexicon::SPEECH_VERBS.contains(w) => "\u{0}say",
-            Token::Word(w) if lexicon::approximately(w) => "\u{0}about",
-            Token::Word(w) => lexicon::month_of(w).unwrap_or(w.as_str()),
+            Token::Word(w) => lexicon::same_sense(w)
+                .or_else(|| lexicon::month_of(w))
+                .unwrap_or(w.as_str()),
         })
         .collect()
 }

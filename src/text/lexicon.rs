@@ -921,22 +921,16 @@ pub fn month_of(w: &str) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
-/// Words that hedge a figure the same way ("about 40", "around 40", "cirka 40"): one word to
-/// the cosmetic filter.
-pub fn approximately(w: &str) -> bool {
-    matches!(
-        w,
-        "about"
-            | "around"
-            | "approximately"
-            | "roughly"
-            | "some"
-            | "circa"
-            | "cirka"
-            | "omkring"
-            | "ungefär"
-            | "runt"
-    )
+/// Words that say the same to the cosmetic filter, by the one word that stands for them:
+/// hedges of a figure ("about 40", "around 40", "cirka 40") and the words for being hurt
+/// ("injured", "wounded").
+pub fn same_sense(w: &str) -> Option<&'static str> {
+    match w {
+        "about" | "around" | "approximately" | "roughly" | "some" | "circa" | "cirka"
+        | "omkring" | "ungefär" | "runt" => Some("about"),
+        "injured" | "wounded" | "hurt" => Some("injured"),
+        _ => None,
+    }
 }
 
 /// Words that may be added or dropped without changing a sentence's information ("talks
