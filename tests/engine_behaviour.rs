@@ -125,6 +125,18 @@ fn a_tense_auxiliary_or_a_word_of_the_same_sense_is_cosmetic() {
 }
 
 #[test]
+fn the_same_quote_from_the_same_speaker_with_its_attribution_reworded_is_not_a_quote_change() {
+    let old = "– Läget är under kontroll, säger Anna Berg, presstalesperson på polisen.";
+    let new = "– Läget är under kontroll, säger Anna Berg, presstalesperson vid polisen.";
+    let events = diff(old, new);
+    assert_eq!(kinds(&events), vec![Kind::FactChanged]);
+    assert_eq!(events[0].severity, Severity::Normal);
+    // Other words quoted are a quote change.
+    let reworded = "– Läget är inte under kontroll, säger Anna Berg, presstalesperson på polisen.";
+    assert_eq!(kinds(&diff(old, reworded)), vec![Kind::QuoteChanged]);
+}
+
+#[test]
 fn a_month_spelt_out_or_abbreviated_is_cosmetic_and_another_month_is_not() {
     let body = "The vote was set for Sept. 5.\n\nValet hålls i jan.";
     let spelt = "The vote was set for September 5.\n\nValet hålls i januari.";

@@ -161,6 +161,15 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (Some(a), Some(b)) => !same_speaker(a.speaker.as_deref(), b.speaker.as_deref()),
         _ => false,
     };
+    // The same words quoted from the same speaker: what changed is around the quotation ("…,
+    // säger Anna Berg, presstalesperson på polisen" → "… vid polisen"), not the quote.
+    let same_quote = match (&o.quote, &n.quote) {
+        (Some(a), Some(b)) if !speaker_changed => {
+            let words = |t: &str| crate::text::sentence(t, 0, 0).tokens.clone();
+            compare(&words(&a.text), &words(&b.text)) == Verdict::Cosmetic
+        }
+        _ => false,
+    };
     // Only figures differ: number.changed, quote or not (DESIGN §3). Otherwise a quotation
     // that appeared, went or changed is a quote event.
     let (kind, rule) = match (verdict, &o.quote, &n.quote) {
@@ -168,7 +177,7 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (Verdict::NumbersOnly, ..) if !speaker_changed => (Kind::NumberChanged, "number"),
         (_, None, Some(_)) => (Kind::QuoteAdded, "quote"),
         (_, Some(_), None) => (Kind::QuoteRemoved, "quote"),
-        (_, Some(_), Some(_)) => (Kind::QuoteChanged, "quote"),
+        (_, Some(_), Some(_)) if !same_quote => (Kind::QuoteChanged, "quote"),
         _ => (Kind::FactChanged, "sentence.changed"),
     };
     // Additions fill only `after`, removals only `before` (DESIGN §3), even when the quote
