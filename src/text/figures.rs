@@ -770,26 +770,15 @@ pub fn figures(text: &str) -> Vec<Figure> {
 /// "am" or "pm" written right after a figure at `at` ("3 am", "3 a.m.", "10:30 P.M."),
 /// and where it ends.
 fn meridiem_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
-    let rest = &text[at..];
-    let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
-    let rest = &rest.as_bytes()[skipped..];
-    for (written, half) in [
+    const HALVES: &[(&str, &str)] = &[
         ("a.m.", "am"),
         ("p.m.", "pm"),
         ("a.m", "am"),
         ("p.m", "pm"),
         ("am", "am"),
         ("pm", "pm"),
-    ] {
-        let n = written.len();
-        if rest.len() >= n
-            && rest[..n].eq_ignore_ascii_case(written.as_bytes())
-            && rest.get(n).is_none_or(|b| !b.is_ascii_alphanumeric())
-        {
-            return Some((half, at + skipped + n));
-        }
-    }
-    None
+    ];
+    word_after(text, at, false, HALVES)
 }
 
 /// The currency a code written before a figure stands for, as a symbol where it has one
@@ -803,13 +792,10 @@ fn same_currency(code: &str) -> &str {
     }
 }
 
-/// A currency named by a word right after a figure at `at` ("5 million dollars", "200
-/// kronor"), as [`same_currency`] writes it, and where it ends.
+/// A currency named by a word after a figure at `at` ("5 million dollars", "200 kronor"), as
+/// [`same_currency`] writes it, and where it ends.
 fn currency_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
-    let rest = &text[at..];
-    let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
-    let rest = &rest.as_bytes()[skipped..];
-    for (written, code) in [
+    const NAMES: &[(&str, &str)] = &[
         ("dollars", "$"),
         ("dollar", "$"),
         ("euros", "€"),
@@ -817,19 +803,36 @@ fn currency_after(text: &str, at: usize) -> Option<(&'static str, usize)> {
         ("yen", "¥"),
         ("kronor", "SEK"),
         ("kr", "SEK"),
-    ] {
-        let n = written.len();
-        if skipped > 0
-            && rest.len() >= n
-            && rest[..n].eq_ignore_ascii_case(written.as_bytes())
-            && rest
-                .get(n)
-                .is_none_or(|b| !b.is_ascii_alphanumeric() && *b < 0x80)
-        {
-            return Some((code, at + skipped + n));
-        }
+    ];
+    word_after(text, at, true, NAMES)
+}
+
+/// The first word of `table` written at `at` (any case, after one space, which `spaced`
+/// requires) and ending there (no letter or digit follows): what it stands for, and where it
+/// ends.
+fn word_after(
+    text: &str,
+    at: usize,
+    spaced: bool,
+    table: &[(&str, &'static str)],
+) -> Option<(&'static str, usize)> {
+    let rest = &text[at..];
+    let skipped = rest.len() - rest.strip_prefix(' ').unwrap_or(rest).len();
+    if spaced && skipped == 0 {
+        return None;
     }
-    None
+    let start = at + skipped;
+    table.iter().find_map(|&(written, stands_for)| {
+        let end = start + written.len();
+        let here = text.as_bytes().get(start..end)?;
+        (here.eq_ignore_ascii_case(written.as_bytes())
+            && text
+                .get(end..)?
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric()))
+        .then_some((stands_for, end))
+    })
 }
 
 #[cfg(test)]
@@ -854,6 +857,7 @@ mod tests {
         // Not a currency: a word that only starts like one, or no space before it.
         assert_eq!(keys("3 euroskeptics"), vec!["3"]);
         assert_eq!(keys("5 dollarstore"), vec!["5"]);
+        assert_eq!(keys("200 krönikor"), vec!["200"]);
         assert_eq!(texts("UPDATE 2-Floods kill 12"), vec!["2", "12"]);
         // The definite form of a Swedish scale is a scale: "de 40 miljarderna".
         assert_eq!(keys("de 40 miljarderna"), keys("40 miljarder"));
