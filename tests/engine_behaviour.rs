@@ -516,6 +516,23 @@ fn a_live_label_on_the_headline_is_cosmetic() {
 }
 
 #[test]
+fn page_furniture_paragraphs_emit_nothing() {
+    for furniture in [
+        "Texten uppdateras.",
+        "Läs mer: Så gick förhandlingarna",
+        "Read more: What we know so far",
+        "Last updated: 15 September 2022",
+        "Updated at 14:10 GMT",
+        "Reporting by Anna Smith and Joe Bloggs; Editing by Tom Brown",
+        "This article has been updated with more details.",
+        "TT-AFP",
+    ] {
+        let events = diff(BODY, &format!("{BODY}\n\n{furniture}"));
+        assert!(events.is_empty(), "{furniture:?}: {events:#?}");
+    }
+}
+
+#[test]
 fn a_correction_note_is_one_high_severity_fact_added() {
     let new = format!("{BODY}\n\nCorrection: An earlier version of this story misstated the day of the attack. It was Monday.");
     let events = diff(BODY, &new);
