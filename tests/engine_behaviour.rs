@@ -137,6 +137,32 @@ fn the_same_quote_from_the_same_speaker_with_its_attribution_reworded_is_not_a_q
 }
 
 #[test]
+fn a_revised_figure_with_another_qualifier_is_number_changed() {
+    for (old, new) in [
+        (
+            "Some 1,200 people were evacuated.",
+            "More than 2,000 people were evacuated.",
+        ),
+        (
+            "Minst 18 människor har dött i ovädret.",
+            "Över 20 människor har dött i ovädret.",
+        ),
+    ] {
+        let events = diff(old, new);
+        assert_eq!(
+            kinds(&events),
+            vec![Kind::NumberChanged],
+            "{old:?} → {new:?}"
+        );
+    }
+    // The same figure under another qualifier is a fact changed, not a number.
+    assert_eq!(
+        kinds(&diff("Up to 40 people died.", "At least 40 people died.")),
+        vec![Kind::FactChanged]
+    );
+}
+
+#[test]
 fn a_month_spelt_out_or_abbreviated_is_cosmetic_and_another_month_is_not() {
     let body = "The vote was set for Sept. 5.\n\nValet hålls i jan.";
     let spelt = "The vote was set for September 5.\n\nValet hålls i januari.";

@@ -24,7 +24,13 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
     }
     let same_figures = figure_keys(old) == figure_keys(new);
     // With figures masked, is the rest the same information?
-    if !same_words(&masked(old), &masked(new)) {
+    let (a, b) = (masked(old), masked(new));
+    if !same_words(&a, &b) {
+        // A revised figure often comes with another qualifier ("some 1,200" → "more than
+        // 2,000"): still only the figure changed.
+        if !same_figures && same_words(&unqualified(&a), &unqualified(&b)) {
+            return Verdict::NumbersOnly;
+        }
         return Verdict::Changed;
     }
     if !same_figures {
@@ -51,6 +57,18 @@ fn masked(t: &[Token]) -> Vec<&str> {
                 .or_else(|| lexicon::month_of(w))
                 .unwrap_or(w.as_str()),
         })
+        .collect()
+}
+
+/// Masked words without the qualifiers of a figure ("more than #", "at least #", "cirka #").
+fn unqualified<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let qualifies = |i: usize| {
+        (1..=2).any(|k| words.get(i + k) == Some(&"#"))
+            && lexicon::FIGURE_QUALIFIERS.contains(words[i])
+    };
+    (0..words.len())
+        .filter(|&i| !qualifies(i))
+        .map(|i| words[i])
         .collect()
 }
 

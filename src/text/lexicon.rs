@@ -933,6 +933,14 @@ pub fn same_sense(w: &str) -> Option<&'static str> {
     }
 }
 
+/// Words that qualify the figure they stand before ("more than 2,000", "at least 40",
+/// "drygt 40"); every hedge counts as "about" (see [`same_sense`]).
+pub static FIGURE_QUALIFIERS: WordSet = WordSet::new(&[
+    "about", "nearly", "almost", "over", "more", "than", "less", "fewer", "at", "least", "most",
+    "up", "to", "under", "below", "above", "only", "just", "minst", "över", "drygt", "nästan",
+    "upp", "till", "färre", "än", "mer", "fler", "knappt", "närmare", "uppemot",
+]);
+
 /// Words that may be added or dropped without changing a sentence's information ("talks
 /// resume on Monday" and "talks resume Monday").
 pub static IGNORABLE: WordSet = WordSet::new(&[
