@@ -438,9 +438,10 @@ impl Document {
         // Everything but the speaker context is worked out per paragraph, on the other threads
         // for a large version, while the paragraphs before are placed in order, the context
         // carried along.
+        let ahead = parallel::is_large(paragraphs);
         parallel::pipeline(
             paragraphs,
-            |p| Plan::of(p, whole, previous),
+            |p| Plan::of(p, whole, previous, ahead),
             |plan| b.paragraph(plan),
         );
         b.doc
@@ -470,14 +471,19 @@ enum Content<'d> {
 
 enum Piece<'d> {
     Known(&'d Arc<Unit>),
-    New(String, Analysis),
+    /// A new unit's text, with its analysis when it was done ahead (on another thread).
+    New(String, Option<Analysis>),
 }
 
 impl<'d> Plan<'d> {
+    /// `ahead`: analyse new units as far as the context allows now (the plan is made on
+    /// another thread than the one that places it); else that is left to the placing, which
+    /// then finds the words once instead of twice.
     fn of(
         p: &str,
         whole: &(dyn Fn(&str) -> bool + Sync),
         previous: Option<&'d Document>,
+        ahead: bool,
     ) -> Plan<'d> {
         let hash = hash_str(p);
         if let Some(d) = previous {
@@ -507,7 +513,7 @@ impl<'d> Plan<'d> {
                 match known {
                     Some(u) => Piece::Known(u),
                     None => {
-                        let part = Analysis::of(&text, &names::words(&text));
+                        let part = ahead.then(|| Analysis::of(&text, &names::words(&text)));
                         Piece::New(text, part)
                     }
                 }
@@ -546,7 +552,7 @@ impl Builder {
                         Piece::Known(u) => {
                             self.push_unit(pi, Arc::clone(u));
                         }
-                        Piece::New(text, part) => {
+                        Piece::New(text, Some(part)) => {
                             // The words again: they borrow the text, which moves into the unit.
                             let words = names::words(&text);
                             let (quote, context) =
@@ -554,6 +560,7 @@ impl Builder {
                             let unit = part.into_unit(text, quote, context);
                             self.place(pi, Arc::new(unit));
                         }
+                        Piece::New(text, None) => self.push_new(pi, text),
                     }
                 }
             }
@@ -589,10 +596,14 @@ impl Builder {
             self.place(paragraph, unit);
             true
         } else {
-            let unit = analyse(unit.text.clone(), Some(&mut self.ctx));
-            self.place(paragraph, Arc::new(unit));
+            self.push_new(paragraph, unit.text.clone());
             false
         }
+    }
+
+    fn push_new(&mut self, paragraph: usize, text: String) {
+        let unit = analyse(text, Some(&mut self.ctx));
+        self.place(paragraph, Arc::new(unit));
     }
 
     fn place(&mut self, paragraph: usize, unit: Arc<Unit>) {
