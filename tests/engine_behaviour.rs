@@ -147,6 +147,8 @@ fn a_revised_figure_with_another_qualifier_is_number_changed() {
             "Minst 18 människor har dött i ovädret.",
             "Över 20 människor har dött i ovädret.",
         ),
+        // Too few words left in common to pair by overlap: paired as a revised figure.
+        ("Up to 40 people died.", "At least 45 people died."),
     ] {
         let events = diff(old, new);
         assert_eq!(

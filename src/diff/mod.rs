@@ -5,7 +5,7 @@
 
 pub mod cosmetic;
 
-use crate::text::{lexicon, token_bit, Document, Token};
+use crate::text::{lexicon, token_bit, Document, Sentence, Token};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use similar::{capture_diff_slices, Algorithm, DiffOp};
 
@@ -375,6 +375,17 @@ fn is_sub_multiset(small: &[u64], big: &[u64]) -> bool {
 }
 
 /// Dice coefficient of two sorted multisets of token hashes.
+/// Is `b` the short sentence `a` with only its figures (and their qualifiers) revised? Short
+/// only: in a longer sentence the words left unchanged carry the overlap past the threshold.
+fn is_figure_revision(a: &Sentence, b: &Sentence) -> bool {
+    const SHORT: usize = 8;
+    a.tokens.len() <= SHORT
+        && b.tokens.len() <= SHORT
+        && !a.figures.is_empty()
+        && !b.figures.is_empty()
+        && cosmetic::compare(&a.tokens, &b.tokens) == cosmetic::Verdict::NumbersOnly
+}
+
 pub fn dice(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -556,12 +567,18 @@ impl<'a> Matcher<'a> {
                     }
                     self.budget -= 1;
                     let (a, b) = (&self.old.sentences[o], &self.new.sentences[n]);
-                    if !may_reach_threshold(&a.token_set, b.token_set.len(), b.token_bits) {
-                        continue;
-                    }
-                    let sim = dice(&a.token_set, &b.token_set);
+                    let sim = if may_reach_threshold(&a.token_set, b.token_set.len(), b.token_bits)
+                    {
+                        dice(&a.token_set, &b.token_set)
+                    } else {
+                        0.0
+                    };
                     if sim >= REWRITE_THRESHOLD {
                         candidates.push((sim, o, n));
+                    } else if is_figure_revision(a, b) {
+                        // Few words, and a figure and its qualifier both revised ("Up to 40
+                        // people died." → "At least 45 people died."): the same sentence.
+                        candidates.push((REWRITE_THRESHOLD, o, n));
                     }
                 }
             }
