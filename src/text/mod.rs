@@ -596,7 +596,24 @@ impl Builder {
             self.place(paragraph, unit);
             true
         } else {
-            self.push_new(paragraph, unit.text.clone());
+            // Only the quote and speaker read the context: the rest of the analysis is the
+            // unit's own (same text), so it is kept and not redone.
+            let words = names::words(&unit.text);
+            let runs = names::name_runs(&words);
+            let (quote, context) = resolve(&unit.text, &words, &runs, &mut self.ctx);
+            let redone = Unit {
+                text: unit.text.clone(),
+                tokens: unit.tokens.clone(),
+                figures: unit.figures.clone(),
+                quote,
+                names: unit.names.clone(),
+                key: unit.key,
+                token_set: unit.token_set.clone(),
+                token_bits: unit.token_bits,
+                text_hash: unit.text_hash,
+                context,
+            };
+            self.place(paragraph, Arc::new(redone));
             false
         }
     }
