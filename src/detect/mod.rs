@@ -161,15 +161,6 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (Some(a), Some(b)) => !same_speaker(a.speaker.as_deref(), b.speaker.as_deref()),
         _ => false,
     };
-    // The same words quoted from the same speaker: what changed is around the quotation ("…,
-    // säger Anna Berg, presstalesperson på polisen" → "… vid polisen"), not the quote.
-    let same_quote = match (&o.quote, &n.quote) {
-        (Some(a), Some(b)) if !speaker_changed => {
-            let words = |t: &str| crate::text::sentence(t, 0, 0).tokens.clone();
-            compare(&words(&a.text), &words(&b.text)) == Verdict::Cosmetic
-        }
-        _ => false,
-    };
     // Only figures differ: number.changed, quote or not (DESIGN §3). Otherwise a quotation
     // that appeared, went or changed is a quote event.
     let (kind, rule) = match (verdict, &o.quote, &n.quote) {
@@ -177,7 +168,11 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
         (Verdict::NumbersOnly, ..) if !speaker_changed => (Kind::NumberChanged, "number"),
         (_, None, Some(_)) => (Kind::QuoteAdded, "quote"),
         (_, Some(_), None) => (Kind::QuoteRemoved, "quote"),
-        (_, Some(_), Some(_)) if !same_quote => (Kind::QuoteChanged, "quote"),
+        // The same words quoted from the same speaker: what changed is around the quotation
+        // ("…, säger Anna Berg, presstalesperson på polisen" → "… vid polisen"), not the quote.
+        (_, Some(a), Some(b)) if speaker_changed || !same_words_quoted(a, b) => {
+            (Kind::QuoteChanged, "quote")
+        }
         _ => (Kind::FactChanged, "sentence.changed"),
     };
     // Additions fill only `after`, removals only `before` (DESIGN §3), even when the quote
@@ -201,6 +196,15 @@ fn changed(o: &Sentence, n: &Sentence) -> Option<Finding> {
 }
 
 /// The headline: `None` when unchanged or changed only cosmetically.
+/// Do two quotations quote the same words (punctuation, case and typos aside)?
+fn same_words_quoted(
+    a: &crate::text::quotes::QuoteInfo,
+    b: &crate::text::quotes::QuoteInfo,
+) -> bool {
+    let words = |t: &str| crate::text::sentence(t, 0, 0).tokens.clone();
+    compare(&words(&a.text), &words(&b.text)) == Verdict::Cosmetic
+}
+
 /// A headline's tokens without a live-coverage label at either end ("LIVE:", "Breaking:",
 /// "– live updates", "JUST NU:"): a story going live or ending its live coverage says nothing new.
 fn without_live_labels(tokens: &[Token]) -> &[Token] {

@@ -374,7 +374,6 @@ fn is_sub_multiset(small: &[u64], big: &[u64]) -> bool {
     true
 }
 
-/// Dice coefficient of two sorted multisets of token hashes.
 /// Is `b` the short sentence `a` with only its figures (and their qualifiers) revised? Short
 /// only: in a longer sentence the words left unchanged carry the overlap past the threshold.
 fn is_figure_revision(a: &Sentence, b: &Sentence) -> bool {
@@ -386,6 +385,7 @@ fn is_figure_revision(a: &Sentence, b: &Sentence) -> bool {
         && cosmetic::compare(&a.tokens, &b.tokens) == cosmetic::Verdict::NumbersOnly
 }
 
+/// Dice coefficient of two sorted multisets of token hashes.
 pub fn dice(a: &[u64], b: &[u64]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;

@@ -53,21 +53,6 @@ where
     }
 }
 
-/// `a` and `b`, side by side when `large`.
-pub fn join<A, B, RA, RB>(large: bool, a: A, b: B) -> (RA, RB)
-where
-    A: FnOnce() -> RA + Send,
-    B: FnOnce() -> RB + Send,
-    RA: Send,
-    RB: Send,
-{
-    if large {
-        rayon::join(a, b)
-    } else {
-        (a(), b())
-    }
-}
-
 /// `consume(prepare(t))` for each of `texts`, in order. On a large input the texts are
 /// prepared a chunk ahead, on the other threads, while the chunk before is consumed.
 pub fn pipeline<T, R, P, C>(texts: &[T], prepare: P, mut consume: C)
