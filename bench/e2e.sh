@@ -8,6 +8,17 @@
 #   BIN_DIR=/tmp/redline-before bench/e2e.sh   # binaries copied from an earlier build (no build):
 #                                              # redline, passthrough, e2e_bench
 #   GUARANTEES=at_least_once PHASES=latency bench/e2e.sh   # a subset (default: both, both)
+#   ROUNDS=3 WARMUP_ROUNDS=1 bench/e2e.sh   # backlog rounds (pass-through, then redline, each
+#                                           # round) after untimed warm-up rounds; median ratio
+#
+# Without $REDLINE_TEST_BROKERS it starts its own broker (scripts/test-broker, instance dir
+#   $BENCH_BROKER_DIR, default /tmp/redline-bench-broker) set up as Kafka's own start script
+#   sets up a server, not as the tests' fast-starting one: full JIT, G1 with a 20 ms pause goal,
+#   a fixed 1 GiB heap. And index files of 1 MiB instead of 10 MiB: every run writes to fresh
+#   topics, and on this machine the first writes to each new partition's sparse, memory-mapped
+#   index files cost the broker the zeroing of their read-ahead windows (60 % of its request
+#   threads' CPU in a profile; redline writes 24 partitions, the pass-through 6). A server
+#   with long-lived topics pays that once per segment, not per run.
 #
 # Throughput: N corpus versions are produced first (a backlog), then the processor starts;
 #   versions/s = N / span of the output record timestamps (start-up and group join excluded).
@@ -35,8 +46,16 @@ GUARANTEES="${GUARANTEES:-at_least_once exactly_once}"
 PHASES="${PHASES:-backlog latency}"
 CORPUS=(../shared/corpus/newsdiffs_se_2017.jsonl ../shared/corpus/govuk_gitgovuk.jsonl ../shared/corpus/govuk_gitgovuk_change_notes.jsonl)
 
+ROUNDS="${ROUNDS:-3}"
+WARMUP_ROUNDS="${WARMUP_ROUNDS:-1}"
 if [ -z "${REDLINE_TEST_BROKERS:-}" ]; then
-  REDLINE_TEST_BROKERS="$(scripts/test-broker start | tail -n 1)"
+  BENCH_BROKER_DIR="${BENCH_BROKER_DIR:-/tmp/redline-bench-broker}"
+  mkdir -p "$BENCH_BROKER_DIR"
+  printf 'log.index.size.max.bytes=1048576\n' >"$BENCH_BROKER_DIR.properties"
+  REDLINE_TEST_BROKERS="$(REDLINE_BROKER_FAST_START=0 REDLINE_BROKER_HEAP_OPTS='-Xms1g -Xmx1g' \
+    REDLINE_BROKER_GC_OPTS='-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35' \
+    REDLINE_BROKER_EXTRA_CONFIG="$BENCH_BROKER_DIR.properties" \
+    scripts/test-broker --data-dir "$BENCH_BROKER_DIR" start | tail -n 1)"
 fi
 B="$REDLINE_TEST_BROKERS"
 if [ -n "${BIN_DIR:-}" ]; then
@@ -91,27 +110,35 @@ echo "|---|---|---:|---:|---:|---:|---:|"
 for G in $GUARANTEES; do
   id="bench-$$-$(date +%s)-$G"
   if [[ " $PHASES " == *" backlog "* ]]; then
-    # ---- throughput over a backlog
-    create "$id"; create "$id-pt"
-    "$EB" produce "$B" "$id.versions" "$N" 0 "${CORPUS[@]}" 2>>"$LOGS/produce.log"
-    start_pt "$id.versions" "$id-pt.changes" "$id-ptg" "$G"
-    pt=$("$EB" measure "$B" "$id.versions" "$id-pt.changes" "$N"); kill "$PT_PID"
-    start_run "$id" "$G"
-    rl=$("$EB" measure "$B" "$id.versions" "$id.revisions" "$N"); kill "$RUN_PID"
-    echo "| $G | pass-through, backlog | $N | $(field "$pt" throughput_per_s) | | | |"
-    echo "| $G | redline, backlog | $N | $(field "$rl" throughput_per_s) | | | |"
+    # ---- throughput over a backlog: warm-up rounds (not shown), then ROUNDS measured ones
+    ratios=()
+    for r in $(seq 1 $((WARMUP_ROUNDS + ROUNDS))); do
+      idr="$id-r$r"
+      create "$idr"; create "$idr-pt"
+      "$EB" produce "$B" "$idr.versions" "$N" 0 "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+      start_pt "$idr.versions" "$idr-pt.changes" "$idr-ptg" "$G"
+      pt=$("$EB" measure "$B" "$idr.versions" "$idr-pt.changes" "$N"); kill "$PT_PID"; wait "$PT_PID" || true
+      start_run "$idr" "$G"
+      rl=$("$EB" measure "$B" "$idr.versions" "$idr.revisions" "$N"); kill "$RUN_PID"; wait "$RUN_PID" || true
+      (( r > WARMUP_ROUNDS )) || continue
+      ptv=$(field "$pt" throughput_per_s) rlv=$(field "$rl" throughput_per_s)
+      ratios+=("$(python3 -c "print(round($rlv / $ptv, 3))")")
+      echo "| $G | pass-through, backlog (round $((r - WARMUP_ROUNDS))) | $N | $ptv | | | |"
+      echo "| $G | redline, backlog (round $((r - WARMUP_ROUNDS))), ratio ${ratios[-1]} | $N | $rlv | | | |"
+    done
+    echo "| $G | median ratio redline / pass-through over $ROUNDS rounds: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') | | | | | |"
   fi
   if [[ " $PHASES " == *" latency "* ]]; then
     # ---- latency at a steady rate: the pass-through alone, then redline alone
     id2="$id-lat"; create "$id2-pt"; create "$id2"
     start_pt "$id2-pt.versions" "$id2-pt.changes" "$id2-ptg" "$G"
     stream "$id2-pt.versions"
-    ptl=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2-pt.versions" "$id2-pt.changes" "$LAT_N"); kill "$PT_PID"
+    ptl=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2-pt.versions" "$id2-pt.changes" "$LAT_N"); kill "$PT_PID"; wait "$PT_PID" || true
     start_run "$id2" "$G"
     stream "$id2.versions"
     rev=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2.versions" "$id2.revisions" "$LAT_N")
     ev=$(E2E_SKIP_PREFIX=warmup- "$EB" measure "$B" "$id2.versions" "$id2.changes" 0)
-    kill "$RUN_PID"
+    kill "$RUN_PID"; wait "$RUN_PID" || true
     echo "| $G | pass-through @ $RATE/s | $LAT_N | $(field "$ptl" throughput_per_s) | $(field "$ptl" p50_ms) | $(field "$ptl" p99_ms) | $(field "$ptl" max_ms) |"
     echo "| $G | redline events @ $RATE/s | $(field "$ev" records) events | | $(field "$ev" p50_ms) | $(field "$ev" p99_ms) | $(field "$ev" max_ms) |"
     echo "| $G | redline revisions @ $RATE/s | $LAT_N | $(field "$rev" throughput_per_s) | $(field "$rev" p50_ms) | $(field "$rev" p99_ms) | $(field "$rev" max_ms) |"
