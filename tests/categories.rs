@@ -107,6 +107,23 @@ fn a_headline_that_kills_a_count_is_casualties() {
     }
 }
 
+/// People hurt or injured are a toll too, in English and Swedish.
+#[test]
+fn people_hurt_or_injured_are_casualties() {
+    for text in [
+        "Two people were hurt in the blast.",
+        "12 hurt in motorway crash",
+        "Två personer skadades i olyckan.",
+        "Tre soldater sårades i attacken.",
+    ] {
+        assert!(
+            cats(text).iter().any(|c| c == "casualties"),
+            "{text:?} should be casualties: {:?}",
+            cats(text)
+        );
+    }
+}
+
 #[test]
 fn look_alikes_do_not_match() {
     let cases = [
@@ -122,6 +139,9 @@ fn look_alikes_do_not_match() {
         ("The results demonstrated that the scheme works.", "protest"),
         ("The governing bodies will decide.", "casualties"),
         ("Rebels threatened to kill the hostages.", "casualties"),
+        ("The tariffs hurt the economy.", "casualties"),
+        ("Huset träffades av en raket i natt.", "meeting"),
+        ("Bilen har träffats av en sten.", "meeting"),
         (
             "Ministers vowed to kill the bill in the upper house.",
             "casualties",

@@ -28,7 +28,10 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
     if !same_words(&a, &b) {
         // A revised figure often comes with another qualifier ("some 1,200" → "more than
         // 2,000"): still only the figure changed.
-        if !same_figures && same_words(&unqualified(&a), &unqualified(&b)) {
+        if !same_figures
+            && !direction_reversed(&a, &b)
+            && same_words(&unqualified(&a), &unqualified(&b))
+        {
             return Verdict::NumbersOnly;
         }
         return Verdict::Changed;
@@ -61,15 +64,32 @@ fn masked(t: &[Token]) -> Vec<&str> {
 }
 
 /// Masked words without the qualifiers of a figure ("more than #", "at least #", "cirka #").
+/// The verbs that give a figure's level ("stood at #", "rose to #") go too, unless one side
+/// says the figure rose and the other that it fell: that reversal is information.
 fn unqualified<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let before_figure =
+        |i: usize, within: usize| (1..=within).any(|k| words.get(i + k) == Some(&"#"));
     let qualifies = |i: usize| {
-        (1..=2).any(|k| words.get(i + k) == Some(&"#"))
-            && lexicon::FIGURE_QUALIFIERS.contains(words[i])
+        (before_figure(i, 2) && lexicon::FIGURE_QUALIFIERS.contains(words[i]))
+            || (before_figure(i, 3) && is_figure_verb(words[i]))
     };
     (0..words.len())
         .filter(|&i| !qualifies(i))
         .map(|i| words[i])
         .collect()
+}
+
+fn is_figure_verb(w: &str) -> bool {
+    lexicon::FIGURE_LEVELS.contains(w)
+        || lexicon::FIGURE_RISES.contains(w)
+        || lexicon::FIGURE_FALLS.contains(w)
+}
+
+/// Does one side say a figure rose where the other says one fell?
+fn direction_reversed(a: &[&str], b: &[&str]) -> bool {
+    let says = |w: &[&str], set: &lexicon::WordSet| w.iter().any(|x| set.contains(x));
+    let (rises, falls) = (&lexicon::FIGURE_RISES, &lexicon::FIGURE_FALLS);
+    (says(a, rises) && says(b, falls)) || (says(a, falls) && says(b, rises))
 }
 
 fn figure_keys(t: &[Token]) -> Vec<&str> {
@@ -206,6 +226,35 @@ mod tests {
 
     fn verdict(a: &str, b: &str) -> Verdict {
         compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
+    }
+
+    #[test]
+    fn a_figure_revised_with_its_level_verb_reworded_is_numbers_only() {
+        for (a, b) in [
+            ("The death toll stood at 12.", "The death toll rose to 15."),
+            (
+                "Unemployment was 5.1% in May.",
+                "Unemployment rose to 5.3% in May.",
+            ),
+            ("Dödssiffran steg till 12.", "Dödssiffran uppgick till 15."),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::NumbersOnly, "{a:?} → {b:?}");
+        }
+    }
+
+    #[test]
+    fn a_figure_said_to_fall_where_it_rose_is_a_change() {
+        assert_eq!(
+            verdict("Prices rose 5% in May.", "Prices fell 7% in May."),
+            Verdict::Changed
+        );
+        assert_eq!(
+            verdict(
+                "Exporten minskade med 3 procent.",
+                "Exporten ökade med 4 procent."
+            ),
+            Verdict::Changed
+        );
     }
 
     #[test]

@@ -933,6 +933,59 @@ pub fn same_sense(w: &str) -> Option<&'static str> {
     }
 }
 
+/// Verbs that give a figure's level, which its revision may reword ("the toll stood at 12"
+/// → "the toll rose to 15"): the new figure carries the news. A rise and a fall are not
+/// interchangeable (see [`FIGURE_RISES`], [`FIGURE_FALLS`]).
+pub static FIGURE_LEVELS: WordSet = WordSet::new(&[
+    "stood", "stands", "is", "was", "are", "were", "now", "reached", "reaches", "totalled",
+    "totaled", "totals", "hit", "är", "var", "nu", "uppgick", "uppgår", "ligger", "låg", "nådde",
+    "nått",
+]);
+
+/// Verbs of a figure going up ("rose to 15", "steg till 15").
+pub static FIGURE_RISES: WordSet = WordSet::new(&[
+    "rose",
+    "risen",
+    "rises",
+    "climbed",
+    "climbs",
+    "increased",
+    "increases",
+    "jumped",
+    "grew",
+    "grown",
+    "soared",
+    "surged",
+    "mounted",
+    "steg",
+    "stigit",
+    "ökade",
+    "ökat",
+    "ökar",
+]);
+
+/// Verbs of a figure going down ("fell to 9", "sjönk till 9").
+pub static FIGURE_FALLS: WordSet = WordSet::new(&[
+    "fell",
+    "fallen",
+    "falls",
+    "dropped",
+    "drops",
+    "declined",
+    "declines",
+    "decreased",
+    "sank",
+    "slipped",
+    "plunged",
+    "sjönk",
+    "sjunkit",
+    "minskade",
+    "minskat",
+    "minskar",
+    "föll",
+    "fallit",
+]);
+
 /// Words that qualify the figure they stand before ("more than 2,000", "at least 40",
 /// "drygt 40"); every hedge counts as "about" (see [`same_sense`]).
 pub static FIGURE_QUALIFIERS: WordSet = WordSet::new(&[
