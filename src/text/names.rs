@@ -136,8 +136,11 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
     while i < ws.len() {
         let w = ws[i].text;
         // A capitalised word starts a run unless it is a common word that is not a title.
-        let starts_run =
-            is_capitalised(w) && (!lower_in(w, &lexicon::NOT_NAMES) || lexicon::is_title(w));
+        // A party's letter in brackets after a politician ("Stefan Löfven (S)") names no one.
+        let party_letters = matches!(ws[i].punct_before, Some('(' | '[')) && w.len() <= 2;
+        let starts_run = !party_letters
+            && is_capitalised(w)
+            && (!lower_in(w, &lexicon::NOT_NAMES) || lexicon::is_title(w));
         if !starts_run {
             i += 1;
             continue;
@@ -147,6 +150,10 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         if ws[i].punct_after.is_none() {
             while j < ws.len() {
                 let t = ws[j].text;
+                // A bracket after a name holds something else: "Ulf Kristersson (M)".
+                if matches!(ws[j].punct_before, Some('(' | '[')) {
+                    break;
+                }
                 if is_capitalised(t) && t != "I" {
                     end = j + 1;
                 } else if !lower_in(t, &CONNECTORS) {

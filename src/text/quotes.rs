@@ -610,12 +610,18 @@ fn speaker_ending_at(
     verb: usize,
     ctx: &SpeakerContext,
 ) -> Option<String> {
-    // "Vik later wrote", "Okafor has said": the subject is before the adverb or auxiliary.
+    // "Vik later wrote", "Okafor has said": the subject is before the adverb or auxiliary;
+    // "Magdalena Andersson (S) säger": and before her party's letters in brackets.
     let mut verb = verb;
-    while verb > 1
-        && ws[verb - 2].punct_after.is_none()
-        && lexicon::BEFORE_VERB.contains_lower(ws[verb - 1].text)
-    {
+    while verb > 1 {
+        let w = &ws[verb - 1];
+        let bracketed =
+            matches!(w.punct_before, Some('(' | '[')) && matches!(w.punct_after, Some(')' | ']'));
+        let adverb =
+            ws[verb - 2].punct_after.is_none() && lexicon::BEFORE_VERB.contains_lower(w.text);
+        if !(bracketed || adverb) {
+            break;
+        }
         verb -= 1;
     }
     if verb == 0 {
@@ -1026,6 +1032,28 @@ mod tests {
             None
         );
         assert_eq!(q("Russia’s envoy left."), None);
+    }
+
+    #[test]
+    fn a_party_s_letters_in_brackets_are_not_part_of_the_speaker() {
+        assert_eq!(
+            speaker("– Det här är ett svek, säger partiledaren Ulf Kristersson (M) till TT.")
+                .as_deref(),
+            Some("Ulf Kristersson")
+        );
+        assert_eq!(
+            speaker("“We will fight,” said Senator Jane Doe (D-Texas).").as_deref(),
+            Some("Jane Doe")
+        );
+        // Before the verb, and as the last person named for a pronoun.
+        assert_eq!(
+            speaker("Magdalena Andersson (S) säger: ”Vi tar ansvar.”").as_deref(),
+            Some("Magdalena Andersson")
+        );
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, "Stefan Löfven (S) höll en presskonferens.", None);
+        let quote = find_quote("– Vi är glada, säger han.", &ctx).unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("Stefan Löfven"));
     }
 
     #[test]
