@@ -51,16 +51,38 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
 /// Figures masked; every speech verb is one word ("säger" → "sade", "says" → "said" is the
 /// tense of the attribution, not information); so are words of the same sense ("about" and
 /// "around" before a figure, "injured" and "wounded") and a month however it is spelt.
+/// A body's name and its abbreviation are one word ("United Nations" and "UN").
 fn masked(t: &[Token]) -> Vec<&str> {
-    t.iter()
-        .map(|t| match t {
+    fn one(t: &Token) -> &str {
+        match t {
             Token::Figure(_) => "#",
             Token::Word(w) if lexicon::SPEECH_VERBS.contains(w) => "\u{0}say",
             Token::Word(w) => lexicon::same_sense(w)
                 .or_else(|| lexicon::month_of(w))
+                .or_else(|| lexicon::abbreviation_alias(w))
                 .unwrap_or(w.as_str()),
-        })
-        .collect()
+        }
+    }
+    let mut out = Vec::with_capacity(t.len());
+    let mut i = 0;
+    while i < t.len() {
+        // Before the speech verbs: "states" in "United States" says nothing.
+        let short = match (&t[i], t.get(i + 1)) {
+            (Token::Word(a), Some(Token::Word(b))) => lexicon::abbreviation_of(a, b),
+            _ => None,
+        };
+        match short {
+            Some(short) => {
+                out.push(short);
+                i += 2;
+            }
+            None => {
+                out.push(one(&t[i]));
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Masked words without the qualifiers of a figure ("more than #", "at least #", "cirka #").
@@ -240,6 +262,31 @@ mod tests {
         ] {
             assert_eq!(verdict(a, b), Verdict::NumbersOnly, "{a:?} → {b:?}");
         }
+    }
+
+    #[test]
+    fn a_body_named_in_full_or_abbreviated_is_cosmetic() {
+        for (a, b) in [
+            (
+                "The UN said 300 people had fled.",
+                "The United Nations said 300 people had fled.",
+            ),
+            (
+                "US officials met EU envoys.",
+                "United States officials met European Union envoys.",
+            ),
+            (
+                "FN larmar om svälten.",
+                "Förenta nationerna larmar om svälten.",
+            ),
+            ("USA inför tullar.", "US inför tullar."),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::Cosmetic, "{a:?} → {b:?}");
+        }
+        assert_eq!(
+            verdict("The UN said so.", "The EU said so."),
+            Verdict::Changed
+        );
     }
 
     #[test]

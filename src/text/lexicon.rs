@@ -933,6 +933,26 @@ pub fn same_sense(w: &str) -> Option<&'static str> {
     }
 }
 
+/// The abbreviation of a two-word name of a body or country ("united nations" → "un").
+pub fn abbreviation_of(first: &str, second: &str) -> Option<&'static str> {
+    match (first, second) {
+        ("united", "nations") | ("förenta", "nationerna") => Some("un"),
+        ("united", "states") => Some("us"),
+        ("united", "kingdom") => Some("uk"),
+        ("european", "union") => Some("eu"),
+        _ => None,
+    }
+}
+
+/// One-word aliases of those abbreviations ("fn" is the Swedish "un", "usa" is "us").
+pub fn abbreviation_alias(w: &str) -> Option<&'static str> {
+    match w {
+        "fn" => Some("un"),
+        "usa" => Some("us"),
+        _ => None,
+    }
+}
+
 /// Verbs that give a figure's level, which its revision may reword ("the toll stood at 12"
 /// → "the toll rose to 15"): the new figure carries the news. A rise and a fall are not
 /// interchangeable (see [`FIGURE_RISES`], [`FIGURE_FALLS`]).
