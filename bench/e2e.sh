@@ -104,6 +104,9 @@ stream() { # topic -> the warm-up versions, then the LAT_N measured ones, at RAT
   "$EB" produce "$B" "$1" "$LAT_N" "$RATE" "${CORPUS[@]}" 2>>"$LOGS/produce.log"
 }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
+# CPU time (ms, user + system) a process has used so far; 0 if it is not ours to read.
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+BROKER_PID="$(cat "${BENCH_BROKER_DIR:-/nonexistent}/pid" 2>/dev/null || echo 0)"
 
 echo "| guarantee | what | versions | throughput (versions/s) | p50 ms | p99 ms | max ms |"
 echo "|---|---|---:|---:|---:|---:|---:|"
@@ -116,15 +119,23 @@ for G in $GUARANTEES; do
       idr="$id-r$r"
       create "$idr"; create "$idr-pt"
       "$EB" produce "$B" "$idr.versions" "$N" 0 "${CORPUS[@]}" 2>>"$LOGS/produce.log"
+      # CPU used while each one works through the backlog (its start-up included), and the
+      # broker's over the same time: where a version's cost goes on a shared machine.
       start_pt "$idr.versions" "$idr-pt.changes" "$idr-ptg" "$G"
-      pt=$("$EB" measure "$B" "$idr.versions" "$idr-pt.changes" "$N"); kill "$PT_PID"; wait "$PT_PID" || true
+      c0=$(cpu_ms "$PT_PID") b0=$(cpu_ms "$BROKER_PID")
+      pt=$("$EB" measure "$B" "$idr.versions" "$idr-pt.changes" "$N")
+      ptcpu="$(( $(cpu_ms "$PT_PID") - c0 )) / $(( $(cpu_ms "$BROKER_PID") - b0 ))"
+      kill "$PT_PID"; wait "$PT_PID" || true
       start_run "$idr" "$G"
-      rl=$("$EB" measure "$B" "$idr.versions" "$idr.revisions" "$N"); kill "$RUN_PID"; wait "$RUN_PID" || true
+      c0=$(cpu_ms "$RUN_PID") b0=$(cpu_ms "$BROKER_PID")
+      rl=$("$EB" measure "$B" "$idr.versions" "$idr.revisions" "$N")
+      rlcpu="$(( $(cpu_ms "$RUN_PID") - c0 )) / $(( $(cpu_ms "$BROKER_PID") - b0 ))"
+      kill "$RUN_PID"; wait "$RUN_PID" || true
       (( r > WARMUP_ROUNDS )) || continue
       ptv=$(field "$pt" throughput_per_s) rlv=$(field "$rl" throughput_per_s)
       ratios+=("$(python3 -c "print(round($rlv / $ptv, 3))")")
-      echo "| $G | pass-through, backlog (round $((r - WARMUP_ROUNDS))) | $N | $ptv | | | |"
-      echo "| $G | redline, backlog (round $((r - WARMUP_ROUNDS))), ratio ${ratios[-1]} | $N | $rlv | | | |"
+      echo "| $G | pass-through, backlog (round $((r - WARMUP_ROUNDS))); CPU ms process / broker: $ptcpu | $N | $ptv | | | |"
+      echo "| $G | redline, backlog (round $((r - WARMUP_ROUNDS))), ratio ${ratios[-1]}; CPU ms process / broker: $rlcpu | $N | $rlv | | | |"
     done
     echo "| $G | median ratio redline / pass-through over $ROUNDS rounds: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') | | | | | |"
   fi
