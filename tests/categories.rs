@@ -107,6 +107,24 @@ fn a_headline_that_kills_a_count_is_casualties() {
     }
 }
 
+/// A person meeting a person named with a capital is a meeting, in the headline's present
+/// tense too.
+#[test]
+fn a_person_who_meets_a_named_person_is_a_meeting() {
+    for text in [
+        "Trump meets Putin in Helsinki",
+        "Xi and Biden meet in Bali",
+        "Biden met Xi for three hours on Monday.",
+        "Partistyrelsen möttes senast förra veckan.",
+    ] {
+        assert!(
+            cats(text).iter().any(|c| c == "meeting"),
+            "{text:?} should be a meeting: {:?}",
+            cats(text)
+        );
+    }
+}
+
 /// People hurt or injured are a toll too, in English and Swedish.
 #[test]
 fn people_hurt_or_injured_are_casualties() {
@@ -141,6 +159,10 @@ fn look_alikes_do_not_match() {
         ("Rebels threatened to kill the hostages.", "casualties"),
         ("The tariffs hurt the economy.", "casualties"),
         ("Huset träffades av en raket i natt.", "meeting"),
+        ("The company met Wall Street expectations.", "meeting"),
+        ("The Met Office issued a warning for Monday.", "meeting"),
+        ("He met the deadline.", "meeting"),
+        ("Beslutet möttes av protester.", "meeting"),
         ("Bilen har träffats av en sten.", "meeting"),
         (
             "Ministers vowed to kill the bill in the upper house.",
