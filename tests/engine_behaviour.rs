@@ -530,6 +530,16 @@ fn a_live_label_on_the_headline_is_cosmetic() {
             "UPDATE 1-Floods kill 42 in north",
             "UPDATE 3-Floods kill 42 in north",
         ),
+        // Explainer tags.
+        (
+            "Floods kill 42 in north",
+            "Floods kill 42 in north – what we know so far",
+        ),
+        (
+            "Översvämningar dödar 42",
+            "Översvämningar dödar 42 – det här vet vi",
+        ),
+        ("Floods kill 42 in north: latest", "Floods kill 42 in north"),
     ] {
         let events = diff_h(old, BODY, new, BODY);
         assert!(events.is_empty(), "{old:?} → {new:?}: {events:#?}");

@@ -619,12 +619,18 @@ pub static JOINING_WORDS: &[&str] = &["and", "but", "och", "men"];
 /// Labels of live coverage that headlines gain and lose (as lower-cased tokens), longest
 /// first: removed from both ends of a headline before it is compared.
 pub static LIVE_LABELS: &[&[&str]] = &[
+    // Explainer tags: "Storm hits Texas – what we know so far", "… – det här vet vi".
+    &["what", "we", "know", "so", "far"],
+    &["what", "we", "know"],
+    &["det", "här", "vet", "vi"],
+    &["latest", "updates"],
     &["live", "updates"],
     &["as", "it", "happened"],
     &["breaking", "news"],
     &["just", "nu"],
     &["senaste", "nytt"],
     &["live"],
+    &["latest"],
     &["breaking"],
     // Wire services number their updates: "UPDATE 2-".
     &["update", "#"],
