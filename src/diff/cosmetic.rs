@@ -68,13 +68,16 @@ fn masked(t: &[Token]) -> Vec<&str> {
     while i < t.len() {
         // Before the speech verbs: "states" in "United States" says nothing.
         let short = match (&t[i], t.get(i + 1)) {
-            (Token::Word(a), Some(Token::Word(b))) => lexicon::abbreviation_of(a, b),
+            (Token::Word(a), Some(Token::Word(b))) => lexicon::abbreviation_of(a, b)
+                .map(|s| (s, 2))
+                .or_else(|| bound_before_figure(t, i)),
+            (Token::Word(_), Some(Token::Figure(_))) => bound_before_figure(t, i),
             _ => None,
         };
         match short {
-            Some(short) => {
+            Some((short, n)) => {
                 out.push(short);
-                i += 2;
+                i += n;
             }
             None => {
                 out.push(one(&t[i]));
@@ -83,6 +86,25 @@ fn masked(t: &[Token]) -> Vec<&str> {
         }
     }
     out
+}
+
+/// A bound written before a figure, as one word: "over", "more than", "above", "över",
+/// "fler än" → "over"; "under", "less than", "fewer than", "färre än" → "under". Returns the
+/// word and how many tokens it took.
+fn bound_before_figure(t: &[Token], i: usize) -> Option<(&'static str, usize)> {
+    let word = |k: usize| match t.get(i + k) {
+        Some(Token::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    let figure_at = |k: usize| matches!(t.get(i + k), Some(Token::Figure(_)));
+    let (bound, n) = match (word(0)?, word(1)) {
+        ("more" | "fler" | "mer", Some("than" | "än")) => ("over", 2),
+        ("less" | "fewer" | "färre" | "mindre", Some("than" | "än")) => ("under", 2),
+        ("over" | "above" | "över", _) => ("over", 1),
+        ("under" | "below", _) => ("under", 1),
+        _ => return None,
+    };
+    figure_at(n).then_some((bound, n))
 }
 
 /// Masked words without the qualifiers of a figure ("more than #", "at least #", "cirka #").
@@ -126,12 +148,23 @@ fn figure_keys(t: &[Token]) -> Vec<&str> {
     f
 }
 
+/// Each figure with the word it qualifies: the word after it, or the month of a date written
+/// either way round ("3 March" and "March 3").
 fn figure_contexts(t: &[Token]) -> Vec<(&str, &str)> {
+    let month = |i: Option<usize>| {
+        i.and_then(|i| t.get(i))
+            .and_then(|w| lexicon::month_of(w.as_str()))
+    };
     let mut out: Vec<(&str, &str)> = t
         .iter()
         .enumerate()
         .filter_map(|(i, tok)| match tok {
-            Token::Figure(k) => Some((k.as_str(), t.get(i + 1).map_or("", Token::as_str))),
+            Token::Figure(k) => Some((
+                k.as_str(),
+                month(Some(i + 1))
+                    .or_else(|| month(i.checked_sub(1)))
+                    .unwrap_or_else(|| t.get(i + 1).map_or("", Token::as_str)),
+            )),
             Token::Word(_) => None,
         })
         .collect();
@@ -285,6 +318,32 @@ mod tests {
         }
         assert_eq!(
             verdict("The UN said so.", "The EU said so."),
+            Verdict::Changed
+        );
+    }
+
+    #[test]
+    fn a_bound_or_a_date_written_another_way_is_cosmetic() {
+        for (a, b) in [
+            (
+                "Over 100 people were evacuated.",
+                "More than 100 people were evacuated.",
+            ),
+            (
+                "Fler än 100 personer evakuerades.",
+                "Över 100 personer evakuerades.",
+            ),
+            ("Fewer than 10 remain.", "Under 10 remain."),
+            ("The meeting is on 3 March.", "The meeting is on March 3."),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::Cosmetic, "{a:?} → {b:?}");
+        }
+        assert_eq!(
+            verdict("Over 100 people fled.", "Under 100 people fled."),
+            Verdict::Changed
+        );
+        assert_eq!(
+            verdict("It costs more than that.", "It costs over that."),
             Verdict::Changed
         );
     }

@@ -757,6 +757,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 (number_end, whole_end) = (end, end);
             }
         }
+        // "3 pm", "3pm" and "15:00" are one time of day.
+        if let Some(clock) = clock_of(value, &glued_unit) {
+            value = clock;
+            glued_unit.clear();
+        }
         out.push(Figure {
             start: whole.start(),
             end: number_end,
@@ -765,6 +770,32 @@ pub fn figures(text: &str) -> Vec<Figure> {
         });
     }
     out
+}
+
+/// A time with its half of the day ("3" or "10:30" with "pm") as the 24-hour time of day
+/// [`digits_value`] gives "15:00" or "22:30"; `None` for anything that is not such a time.
+fn clock_of(value: f64, half: &str) -> Option<f64> {
+    let pm = match half {
+        "am" => false,
+        "pm" => true,
+        _ => return None,
+    };
+    // A time written with minutes carries digits_value's 0.001 mark; a bare hour does not.
+    let hhmm = if value.fract() > 0.0 {
+        value.trunc()
+    } else {
+        value * 100.0
+    };
+    let (hour, minute) = ((hhmm / 100.0).trunc(), hhmm % 100.0);
+    if !(1.0..=12.0).contains(&hour) || minute >= 60.0 {
+        return None;
+    }
+    let hour = match (pm, hour == 12.0) {
+        (false, true) => 0.0,
+        (false, false) | (true, true) => hour,
+        (true, false) => hour + 12.0,
+    };
+    Some(hour * 100.0 + minute + 0.001)
 }
 
 /// "am" or "pm" written right after a figure at `at` ("3 am", "3 a.m.", "10:30 P.M."),
@@ -873,10 +904,16 @@ mod tests {
     #[test]
     fn the_half_of_the_day_belongs_to_the_time() {
         for t in ["at 3am", "at 3 am", "at 3 a.m. on Monday", "at 3 AM"] {
-            assert_eq!(keys(t), vec!["3am"], "{t}");
+            assert_eq!(keys(t), keys("at 03:00"), "{t}");
         }
         assert_eq!(keys("at 10:30 p.m."), keys("at 10:30pm"));
         assert_ne!(keys("at 3 am"), keys("at 3 pm"));
+        // One time of day however it is written.
+        assert_eq!(keys("at 3pm"), keys("at 15:00"));
+        assert_eq!(keys("at 10:30 p.m."), keys("at 22:30"));
+        assert_eq!(keys("at 12 pm"), keys("at 12:00"));
+        assert_eq!(keys("at 12 am"), keys("at 0:00"));
+        assert_ne!(keys("at 3 pm"), keys("at 15"));
         // "am" as a word after a figure that is not a time of day stays a word.
         assert_eq!(keys("I was 3 amid the chaos"), vec!["3"]);
     }
