@@ -51,7 +51,8 @@ pub fn compare(old: &[Token], new: &[Token]) -> Verdict {
 /// Figures masked; every speech verb is one word ("säger" → "sade", "says" → "said" is the
 /// tense of the attribution, not information); so are words of the same sense ("about" and
 /// "around" before a figure, "injured" and "wounded") and a month however it is spelt.
-/// A body's name and its abbreviation are one word ("United Nations" and "UN").
+/// A body's name and its abbreviation are one word ("United Nations" and "UN"), and so is a
+/// bound before a figure ("more than" and "over").
 fn masked(t: &[Token]) -> Vec<&str> {
     fn one(t: &Token) -> &str {
         match t {
