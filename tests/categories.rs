@@ -140,6 +140,9 @@ fn people_hurt_or_injured_are_casualties() {
             "12 hurt in motorway crash",
             "Två personer skadades i olyckan.",
             "Tre soldater sårades i attacken.",
+            "Offret fördes till sjukhus med allvarliga skador.",
+            "Two men were taken to hospital.",
+            "He suffered serious injuries.",
         ],
     );
 }
@@ -160,6 +163,7 @@ fn look_alikes_do_not_match() {
         ("The governing bodies will decide.", "casualties"),
         ("Rebels threatened to kill the hostages.", "casualties"),
         ("The tariffs hurt the economy.", "casualties"),
+        ("Stormen orsakade skador på flera hus.", "casualties"),
         ("Huset träffades av en raket i natt.", "meeting"),
         ("The company met Wall Street expectations.", "meeting"),
         ("The Met Office issued a warning for Monday.", "meeting"),
