@@ -130,6 +130,27 @@ fn a_person_who_meets_a_named_person_is_a_meeting() {
     );
 }
 
+/// A company bought is business and an army's attack on targets is a strike, in English and
+/// Swedish.
+#[test]
+fn a_company_bought_is_business_and_an_attack_on_targets_a_strike() {
+    each_is(
+        "business",
+        &[
+            "Bolaget köps av Volvo.",
+            "Volvo buys Geely.",
+            "The firm agreed to buy its rival.",
+        ],
+    );
+    each_is(
+        "military.strike",
+        &[
+            "Israel anföll mål i Gaza.",
+            "Ryska styrkor angrep flygfältet.",
+        ],
+    );
+}
+
 /// People hurt or injured are a toll too, in English and Swedish.
 #[test]
 fn people_hurt_or_injured_are_casualties() {
@@ -164,6 +185,8 @@ fn look_alikes_do_not_match() {
         ("Rebels threatened to kill the hostages.", "casualties"),
         ("The tariffs hurt the economy.", "casualties"),
         ("Stormen orsakade skador på flera hus.", "casualties"),
+        ("Mannen angrep en kvinna med kniv.", "military.strike"),
+        ("Hon köpte en bil.", "business"),
         ("Huset träffades av en raket i natt.", "meeting"),
         ("The company met Wall Street expectations.", "meeting"),
         ("The Met Office issued a warning for Monday.", "meeting"),
