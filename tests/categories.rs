@@ -151,6 +151,27 @@ fn a_company_bought_is_business_and_an_attack_on_targets_a_strike() {
     );
 }
 
+/// A person named to a post is personnel, people on the streets a protest, people ordered
+/// from their homes an evacuation.
+#[test]
+fn a_named_post_the_streets_and_homes_left_are_their_categories() {
+    each_is("personnel", &["She was named the new CEO."]);
+    each_is(
+        "protest",
+        &[
+            "Thousands took to the streets.",
+            "Tusentals gick ut på gatorna.",
+        ],
+    );
+    each_is(
+        "evacuation",
+        &[
+            "Residents were ordered to leave their homes.",
+            "Hundratals tvingades lämna sina hem.",
+        ],
+    );
+}
+
 /// People hurt or injured are a toll too, in English and Swedish.
 #[test]
 fn people_hurt_or_injured_are_casualties() {
@@ -187,6 +208,7 @@ fn look_alikes_do_not_match() {
         ("Stormen orsakade skador på flera hus.", "casualties"),
         ("Mannen angrep en kvinna med kniv.", "military.strike"),
         ("Hon köpte en bil.", "business"),
+        ("He was named after his grandfather.", "personnel"),
         ("Huset träffades av en raket i natt.", "meeting"),
         ("The company met Wall Street expectations.", "meeting"),
         ("The Met Office issued a warning for Monday.", "meeting"),
