@@ -539,6 +539,9 @@ fn speaker_starting_at(
         return ctx.pronoun_referent();
     }
     if let Some(run) = runs.iter().find(|r| r.start == i) {
+        if is_possessive(ws[run.end - 1].text) {
+            return owned_speaker(ws, runs, run.end, ctx);
+        }
         // "said UN envoy Maria Santos", "said EU foreign policy chief Josep Borrell": the
         // organisation qualifies the role; the person named after it is the speaker.
         return Some(resolve_run(
@@ -579,6 +582,34 @@ fn speaker_starting_at(
     }
     // "said a senior diplomat." ends the clause; "said the talks were …" does not.
     role_phrase(&phrase, ctx, terminated)
+}
+
+/// "Khan's", "Khan’s": a name that owns what follows it.
+fn is_possessive(w: &str) -> bool {
+    w.ends_with("'s") || w.ends_with("’s")
+}
+
+/// The speaker after an owner's name ("said Khan's deputy, Sara Ali" → Sara Ali; "said
+/// Khan's deputy" → deputy): the name given after the role, else the role.
+fn owned_speaker(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    from: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    let mut role = Vec::new();
+    for k in from..ws.len().min(from + 6) {
+        if let Some(run) = runs.iter().find(|r| r.start == k) {
+            return (k > from && ws[k - 1].punct_after == Some(','))
+                .then(|| resolve_run(run, ctx))
+                .or_else(|| role_phrase(&role, ctx, true));
+        }
+        role.push(ws[k].text);
+        if ws[k].punct_after.is_some_and(|c| c != ',') {
+            break;
+        }
+    }
+    role_phrase(&role, ctx, true)
 }
 
 /// The person named right after an organisation's name run and a few lower-case role words,
@@ -1032,6 +1063,18 @@ mod tests {
             None
         );
         assert_eq!(q("Russia’s envoy left."), None);
+    }
+
+    #[test]
+    fn a_person_s_deputy_is_the_speaker_not_the_person() {
+        assert_eq!(
+            speaker("“We will not give up,” said Khan's deputy, Sara Ali.").as_deref(),
+            Some("Sara Ali")
+        );
+        assert_eq!(
+            speaker("“We will not give up,” said Khan’s spokesman.").as_deref(),
+            Some("spokesman")
+        );
     }
 
     #[test]
