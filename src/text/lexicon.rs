@@ -360,6 +360,14 @@ pub fn is_title(w: &str) -> bool {
         "talesperson",
         "ledare",
         "ledaren",
+        // German compounds ("Bundeskanzlerin", "Außenministerin", "Regierungssprecher").
+        "kanzler",
+        "kanzlerin",
+        "ministerin",
+        "präsident",
+        "präsidentin",
+        "sprecher",
+        "sprecherin",
     ];
     if TITLES.contains_lower(w) {
         return true;

@@ -1066,6 +1066,16 @@ mod tests {
     }
 
     #[test]
+    fn a_german_title_is_dropped_from_the_speaker() {
+        for s in [
+            "„Wir sind bereit“, sagte Bundeskanzlerin Anna Schmidt.",
+            "„Wir sind bereit“, sagte Regierungssprecher Anna Schmidt.",
+        ] {
+            assert_eq!(speaker(s).as_deref(), Some("Anna Schmidt"), "{s}");
+        }
+    }
+
+    #[test]
     fn a_person_s_deputy_is_the_speaker_not_the_person() {
         assert_eq!(
             speaker("“We will not give up,” said Khan's deputy, Sara Ali.").as_deref(),

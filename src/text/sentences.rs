@@ -42,11 +42,17 @@ fn scan(p: &str, track_quotes: bool) -> Vec<std::ops::Range<usize>> {
     // A ” that closes nothing opens a Swedish-style ”…” quotation.
     let mut swedish_open = false;
     let mut straight_open = false;
+    // German „…“: the “ that follows a „ closes it (in English style it would open a quote).
+    let mut german_open = 0i32;
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = chars[i];
         if track_quotes {
-            if is_open_quote(c) {
+            if c == '„' {
+                german_open += 1;
+            } else if c == '“' && german_open > 0 {
+                german_open -= 1;
+            } else if is_open_quote(c) {
                 depth += 1;
             } else if c == '”' && depth == 0 && !swedish_open {
                 swedish_open = true;
@@ -67,6 +73,7 @@ fn scan(p: &str, track_quotes: bool) -> Vec<std::ops::Range<usize>> {
             while j < chars.len() && is_closer(chars[j].1) {
                 if track_quotes {
                     match chars[j].1 {
+                        '“' if german_open > 0 => german_open -= 1,
                         '”' if swedish_open && depth == 0 => swedish_open = false,
                         '”' | '»' | '›' => depth = (depth - 1).max(0),
                         '"' => straight_open = !straight_open,
@@ -75,7 +82,8 @@ fn scan(p: &str, track_quotes: bool) -> Vec<std::ops::Range<usize>> {
                 }
                 j += 1;
             }
-            let inside = track_quotes && (depth > 0 || swedish_open || straight_open);
+            let inside =
+                track_quotes && (depth > 0 || german_open > 0 || swedish_open || straight_open);
             let at_end = j >= chars.len();
             // Scraped text glues sentences ("Hansons.Huruvida"): a full stop between two
             // lower-case letters and a capital ends a sentence even without a space.
@@ -201,6 +209,27 @@ mod tests {
             vec![
                 "Die Gespräche begannen.",
                 "‚Wir sind bereit‘, sagte Müller."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_german_double_quote_closes_with_its_own_mark() {
+        assert_eq!(
+            sents("„Wir sind bereit.“ Die Gespräche begannen. „Gut“, sagte Müller."),
+            vec![
+                "„Wir sind bereit.“",
+                "Die Gespräche begannen.",
+                "„Gut“, sagte Müller."
+            ]
+        );
+        // A quote closed in English style after it still holds its sentences together.
+        assert_eq!(
+            sents("„Gut“, sagte er. “We are ready. We go.” Then they left."),
+            vec![
+                "„Gut“, sagte er.",
+                "“We are ready. We go.”",
+                "Then they left."
             ]
         );
     }
