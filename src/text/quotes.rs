@@ -559,7 +559,11 @@ fn speaker_starting_at(
                 k > 0 && !cut && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
             // "said police spokesman Tommy Nyman", "said the minister, Amina Okafor": the
             // name wins over the role words before it.
-            if roles_only && (run.is_person() || ws[i + k - 1].punct_after == Some(',')) {
+            // "säger statsminister Löfven": a title names the one-word name after it too.
+            let after_title = lexicon::is_title(ws[i + k - 1].text);
+            if roles_only
+                && (run.is_person() || after_title || ws[i + k - 1].punct_after == Some(','))
+            {
                 return Some(resolve_run(run, ctx));
             }
         }
@@ -685,6 +689,16 @@ fn speaker_ending_at(
     while start > 0 && verb - start < 5 && ws[start - 1].punct_after.is_none() {
         start -= 1;
     }
+    // "Ferguson och Schneiderman och ytterligare 18 åklagare skrev": the subjects named
+    // before the conjunction speak. Not when the conjunction joins two verbs ("fördömer dådet
+    // i Åbo och säger") or follows a comma ("fortsatte Bildt, och sa").
+    for p in (start.max(1)..verb.saturating_sub(1)).rev() {
+        if matches!(ws[p].text, "och" | "and") && ws[p - 1].punct_after.is_none() {
+            if let Some(name) = name_ending_at(ws, runs, p, ctx) {
+                return Some(name);
+            }
+        }
+    }
     let phrase: Vec<&str> = ws[start..verb].iter().map(|w| w.text).collect();
     role_phrase(&phrase, ctx, true)
 }
@@ -740,6 +754,13 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
             )
         })
         .collect();
+    // A clause is not a source ("… säger att hans moraliska kompass säger").
+    if words.iter().any(|w| {
+        let w = w.to_lowercase();
+        w == "att" || w == "that" || lexicon::SPEECH_VERBS.contains(&w)
+    }) {
+        return None;
+    }
     let first = words.first()?.to_lowercase();
     let head = words.last()?.to_lowercase();
     if matches!(head.as_str(), "the" | "a" | "an") {
@@ -1063,6 +1084,37 @@ mod tests {
             None
         );
         assert_eq!(q("Russia’s envoy left."), None);
+    }
+
+    #[test]
+    fn a_title_before_a_one_word_name_and_subjects_joined_by_and() {
+        assert_eq!(
+            speaker("– Vi har gjort mycket, säger statsminister Löfven.").as_deref(),
+            Some("Löfven")
+        );
+        assert_eq!(
+            speaker(
+                "Ferguson och Schneiderman och ytterligare 18 åklagare skrev att de ska \
+                 försvara det med \"alla medel\"."
+            )
+            .as_deref(),
+            Some("Schneiderman")
+        );
+        // Two verbs joined, not two subjects.
+        assert_eq!(
+            speaker("Han fördömer dådet i Åbo och säger att \"terrorn har nått Finland\".")
+                .as_deref(),
+            None
+        );
+        // A clause before the verb is nobody.
+        assert_eq!(
+            speaker(
+                "Han säger att hans moraliska kompass säger att ansvaret är mot \"vårt eget \
+                 land\"."
+            )
+            .as_deref(),
+            None
+        );
     }
 
     #[test]
