@@ -360,6 +360,10 @@ pub fn is_title(w: &str) -> bool {
         "talesperson",
         "ledare",
         "ledaren",
+        "korrespondent",
+        "korrespondenten",
+        "ambassadör",
+        "ambassadören",
         // German compounds ("Bundeskanzlerin", "Außenministerin", "Regierungssprecher").
         "kanzler",
         "kanzlerin",

@@ -524,8 +524,17 @@ fn speaker_at_verb(
     speaker_ending_at(ws, runs, vi, ctx)
 }
 
+/// The speaker a name run gives: its name, without an owner before it ("TV4:s Ann Tiberg",
+/// "CNN's Tom Sater" → the person). Entities keep the whole run: "St Joseph's Tomb" is a name.
 fn resolve_run(run: &NameRun, _ctx: &SpeakerContext) -> String {
-    run.name.clone()
+    let words: Vec<&str> = run.name.split(' ').collect();
+    let owner = words[..words.len().saturating_sub(1)]
+        .iter()
+        .rposition(|w| w.ends_with(":s") || is_possessive(w));
+    match owner {
+        Some(k) => words[k + 1..].join(" "),
+        None => run.name.clone(),
+    }
 }
 
 fn speaker_starting_at(
@@ -1125,6 +1134,23 @@ mod tests {
         ] {
             assert_eq!(speaker(s).as_deref(), Some("Anna Schmidt"), "{s}");
         }
+    }
+
+    #[test]
+    fn an_owner_before_a_name_is_not_part_of_it() {
+        assert_eq!(
+            speaker("– Allt talar för att hon avgår, säger TV4:s Ann Tiberg.").as_deref(),
+            Some("Ann Tiberg")
+        );
+        assert_eq!(
+            speaker("“It is over,” said CNN's Tom Sater.").as_deref(),
+            Some("Tom Sater")
+        );
+        assert_eq!(
+            speaker("– Det är allvarligt, säger SVT:s USA-korrespondent Carina Bergfeldt.")
+                .as_deref(),
+            Some("Carina Bergfeldt")
+        );
     }
 
     #[test]
