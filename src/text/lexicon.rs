@@ -384,6 +384,32 @@ pub fn is_title(w: &str) -> bool {
     SWEDISH_TITLE_ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
+/// A role word in its base form, lower case: Swedish definite forms become indefinite
+/// ("utrikesministern" → "utrikesminister", "talespersonen" → "talesperson"), so a role
+/// introduced one way is found when named the other.
+pub fn role_key(w: &str) -> String {
+    const DEFINITE: &[(&str, &str)] = &[
+        ("ministern", "minister"),
+        ("chefen", "chef"),
+        ("ordföranden", "ordförande"),
+        ("åklagaren", "åklagare"),
+        ("sekreteraren", "sekreterare"),
+        ("talespersonen", "talesperson"),
+        ("talesmannen", "talesman"),
+        ("ledaren", "ledare"),
+        ("korrespondenten", "korrespondent"),
+        ("ambassadören", "ambassadör"),
+        ("presidenten", "president"),
+    ];
+    let lower = w.to_lowercase();
+    for (definite, base) in DEFINITE {
+        if let Some(stem) = lower.strip_suffix(definite) {
+            return format!("{stem}{base}");
+        }
+    }
+    lower
+}
+
 /// Words that may precede a name as a title or role, dropped from the speaker as written.
 pub static TITLES: WordSet = WordSet::new(&[
     "mr",

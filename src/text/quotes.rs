@@ -99,11 +99,14 @@ impl SpeakerContext {
         }
     }
 
+    /// The latest person known by this role. Roles are compared in their base form, and a
+    /// bare head word names the holder of a compound ("ministern" → "utrikesminister").
     fn holder(&self, role: &str) -> Option<&Name> {
+        let key = lexicon::role_key(role);
         self.roles
             .iter()
             .rev()
-            .find(|(r, _)| r == role)
+            .find(|(r, _)| *r == key || (key.len() >= 5 && r.ends_with(key.as_str())))
             .map(|(_, p)| p)
     }
 
@@ -171,10 +174,10 @@ impl SpeakerContext {
                 }
             }
             Write::Role(role, person) => {
-                // The latest holder of a role wins; one entry per role.
-                match self.roles.iter_mut().find(|(r, _)| r == role) {
-                    Some((_, holder)) => holder.clone_from(person),
-                    None => self.roles.push((role.clone(), person.clone())),
+                // The latest holder of a role wins; one entry per role, the latest last.
+                if self.roles.last() != Some(&(role.clone(), person.clone())) {
+                    self.roles.retain(|(r, _)| r != role);
+                    self.roles.push((role.clone(), person.clone()));
                 }
             }
             Write::LastSpeaker(s) => set(&mut self.last_speaker, s),
@@ -593,6 +596,21 @@ fn speaker_starting_at(
             break;
         }
     }
+    // A title qualified by what follows it names its holder a little further on, before any
+    // punctuation: "säger ordförande för moderaterna i Stockholms stad Joakim Larsson".
+    let titled = phrase.last().is_some_and(|w| lexicon::is_title(w));
+    if cut && titled && phrase.iter().all(|p| !names::is_capitalised(p)) {
+        let clause_end = (i..ws.len().min(i + 10)).find(|&k| ws[k].punct_after.is_some());
+        let holder = runs.iter().find(|r| {
+            r.start > i
+                && r.end <= clause_end.map_or(ws.len(), |k| k + 1)
+                && r.end <= i + 10
+                && r.is_person()
+        });
+        if let Some(run) = holder {
+            return Some(resolve_run(run, ctx));
+        }
+    }
     // "said a senior diplomat." ends the clause; "said the talks were …" does not.
     role_phrase(&phrase, ctx, terminated)
 }
@@ -796,6 +814,60 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     Some(words.join(" "))
 }
 
+/// Role words given for the person named by `run` in lower case around it: right before the
+/// name ("UN envoy Amina Okafor", "utrikesminister Margot Wallström") or set off by commas
+/// ("Amina Okafor, the UN envoy,", "The foreign minister, Amina Okafor,", "Magdalena
+/// Andersson, finansminister,").
+fn roles_around<'a>(ws: &[Word<'a>], run: &NameRun) -> Vec<&'a str> {
+    const MAX_WORDS: usize = 6;
+    let mut out = Vec::new();
+    let is_title = |w: &Word<'_>| lexicon::is_title(w.text);
+    // Words that may stand in a role phrase before its head: articles, names of places or
+    // organisations ("UN", "Sweden's") and other title words ("foreign", "deputy").
+    let qualifier = |w: &Word<'_>| {
+        matches!(
+            w.text.to_lowercase().as_str(),
+            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "en" | "ett"
+        ) || w.text.starts_with(char::is_uppercase)
+            || is_title(w)
+    };
+    // Right before the name, with nothing between.
+    let mut k = run.start;
+    while k > 0 && ws[k - 1].punct_after.is_none() && is_title(&ws[k - 1]) {
+        k -= 1;
+        out.push(ws[k].text);
+    }
+    let comma_after = |i: usize| ws[i].punct_after == Some(',');
+    let run_ends_clause = matches!(ws[run.end - 1].punct_after, Some(',' | '.' | ';'));
+    // Before the name, between the start of the clause and a comma.
+    if run.start > 0 && comma_after(run.start - 1) && run_ends_clause {
+        let end = run.start - 1;
+        let mut start = end;
+        while start > 0 && end - start < MAX_WORDS && ws[start - 1].punct_after.is_none() {
+            start -= 1;
+        }
+        let phrase = &ws[start..=end];
+        if is_title(&ws[end]) && phrase.iter().all(qualifier) {
+            out.extend(phrase.iter().filter(|w| is_title(w)).map(|w| w.text));
+        }
+    }
+    // After the name, up to the next comma or full stop: the title words before any other
+    // word ("Jane Doe, a spokeswoman for the Red Cross," → spokeswoman).
+    if comma_after(run.end - 1) {
+        let stop = (run.end..ws.len().min(run.end + MAX_WORDS))
+            .find(|&i| ws[i].punct_after.is_some() || i + 1 == ws.len());
+        if let Some(stop) =
+            stop.filter(|&i| matches!(ws[i].punct_after, Some(',' | '.' | ';') | None))
+        {
+            let phrase = &ws[run.end..=stop];
+            let head = phrase.iter().take_while(|w| qualifier(w));
+            let titles: Vec<&str> = head.filter(|w| is_title(w)).map(|w| w.text).collect();
+            out.extend(titles);
+        }
+    }
+    out
+}
+
 /// Update the context with what this unit says (after its own quote has been resolved).
 pub fn observe(ctx: &mut SpeakerContext, sentence: &str, quote: Option<&QuoteInfo>) {
     let ws = names::words(sentence);
@@ -825,10 +897,11 @@ pub fn observe_names(
         if run.is_person() || known {
             ctx.write(Write::LastPerson(Name::from(run.name.as_str())));
             ctx.write(Write::Person(Name::from(run.surname())));
-            for t in &run.titles {
-                if !matches!(t.as_str(), "the" | "a" | "an") {
+            let titles = run.titles.iter().map(String::as_str);
+            for t in titles.chain(roles_around(ws, run)) {
+                if !matches!(t, "the" | "a" | "an") {
                     ctx.write(Write::Role(
-                        Name::from(t.as_str()),
+                        Name::from(lexicon::role_key(t)),
                         Name::from(run.name.as_str()),
                     ));
                 }
@@ -1065,6 +1138,85 @@ mod tests {
         );
         let quote = find_quote("“This is the moment,” the prime minister said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("Lena Holm"));
+    }
+
+    /// The speaker of `quote` after `intro` has been read.
+    fn speaker_after(intro: &str, quote: &str) -> Option<String> {
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, intro, None);
+        find_quote(quote, &ctx).and_then(|q| q.speaker)
+    }
+
+    #[test]
+    fn a_role_given_in_lower_case_or_between_commas_resolves_to_its_person() {
+        let cases = [
+            // Right before the name.
+            (
+                "UN envoy Amina Okafor arrived on Monday.",
+                "“We will not give up,” the envoy said.",
+            ),
+            // Set off by commas, after the name and before it.
+            (
+                "Amina Okafor, the UN envoy, arrived on Monday.",
+                "“We will not give up,” the envoy said.",
+            ),
+            (
+                "The foreign minister, Amina Okafor, arrived on Monday.",
+                "“We will not give up,” the minister said.",
+            ),
+            (
+                "Amina Okafor, a spokeswoman for the Red Cross, arrived.",
+                "“We will not give up,” the spokeswoman said.",
+            ),
+        ];
+        for (intro, quote) in cases {
+            assert_eq!(
+                speaker_after(intro, quote).as_deref(),
+                Some("Amina Okafor"),
+                "{intro} / {quote}"
+            );
+        }
+        // A role named with a different form or only its head: the Swedish definite form, a
+        // compound's head word.
+        let swedish = [
+            (
+                "Utrikesminister Margot Wallström (S) kom i går.",
+                "– Vi ger inte upp, säger utrikesministern.",
+            ),
+            (
+                "Margot Wallström, utrikesminister, kom i går.",
+                "– Vi ger inte upp, säger ministern.",
+            ),
+        ];
+        for (intro, quote) in swedish {
+            assert_eq!(
+                speaker_after(intro, quote).as_deref(),
+                Some("Margot Wallström"),
+                "{intro} / {quote}"
+            );
+        }
+        // A role merely mentioned near a name is not that person's.
+        assert_eq!(
+            speaker_after(
+                "Speaking to the minister, Jane Doe said little.",
+                "“We will not give up,” the minister said."
+            )
+            .as_deref(),
+            Some("minister")
+        );
+    }
+
+    #[test]
+    fn a_title_qualified_by_what_follows_it_names_the_person_after_it() {
+        assert_speaker(
+            "– Nu önskar vi ett beslut, säger ordförande för moderaterna i Stockholms stad Joakim Larsson, till SVT Nyheter.",
+            Some("Joakim Larsson"),
+        );
+        // Not a title: a role phrase is no more a speaker than before.
+        assert_speaker(
+            "Enligt storbanken kommer ett \"litet antal\" medarbetare i Sverige att påverkas.",
+            None,
+        );
     }
 
     #[test]
