@@ -168,6 +168,24 @@ fn a_named_post_the_streets_and_homes_left_are_their_categories() {
         &[
             "Residents were ordered to leave their homes.",
             "Hundratals tvingades lämna sina hem.",
+            "Officials urged residents to leave the island.",
+            "I Miami Beach uppmanade borgmästaren alla att lämna området.",
+        ],
+    );
+}
+
+/// Quakes, storms and other disasters named in Swedish as well as English.
+#[test]
+fn disasters_are_named_in_both_languages() {
+    each_is(
+        "disaster",
+        &[
+            "Skalvet hade en magnitud på 8,2.",
+            "Flera efterskalv ska även ha inträffat.",
+            "Stormen nådde land runt tiotiden.",
+            "Tyfonen drog in över Filippinerna.",
+            "A tornado tore through the town.",
+            "Several states are experiencing severe heatwaves.",
         ],
     );
 }
@@ -185,6 +203,7 @@ fn people_hurt_or_injured_are_casualties() {
             "Offret fördes till sjukhus med allvarliga skador.",
             "Two men were taken to hospital.",
             "He suffered serious injuries.",
+            "Offren var mellan 20 och 30 år.",
         ],
     );
 }
@@ -213,6 +232,9 @@ fn look_alikes_do_not_match() {
         ("The company met Wall Street expectations.", "meeting"),
         ("The Met Office issued a warning for Monday.", "meeting"),
         ("He met the deadline.", "meeting"),
+        ("Det stormar återigen runt partiledaren.", "disaster"),
+        ("Epidemiologists will study the data.", "disaster"),
+        ("The EU urged Britain to leave the talks.", "evacuation"),
         ("Beslutet möttes av protester.", "meeting"),
         ("Bilen har träffats av en sten.", "meeting"),
         (

@@ -100,6 +100,44 @@ fn cosmetic_edits_emit_nothing() {
     }
 }
 
+/// "Meanwhile", "however", "samtidigt", "även", "dock", "dessutom" join a sentence to the one
+/// before it; adding or dropping one says nothing new.
+#[test]
+fn a_connective_added_or_dropped_is_cosmetic() {
+    for (old, new) in [
+        (
+            "Samtidigt fortsätter regnet att vräka ner över Texas.",
+            "Regnet fortsätter att vräka ner över Texas.",
+        ),
+        (
+            "Även Gävleborgs län står bakom partiledaren.",
+            "Gävleborgs län står bakom partiledaren.",
+        ),
+        (
+            "Det ändrades senare till mord.",
+            "Det ändrades dock senare till mord.",
+        ),
+        (
+            "Meanwhile, the rain kept falling on Houston.",
+            "The rain kept falling on Houston.",
+        ),
+        (
+            "The ministry, however, denied the report.",
+            "The ministry denied the report.",
+        ),
+    ] {
+        assert!(diff(old, new).is_empty(), "{old:?} → {new:?}");
+    }
+    // Another word beside it is still information.
+    assert_eq!(
+        kinds(&diff(
+            "Även Gävleborgs län står bakom partiledaren.",
+            "Gävleborgs län står inte bakom partiledaren."
+        )),
+        vec![Kind::FactChanged]
+    );
+}
+
 #[test]
 fn a_tense_auxiliary_or_a_word_of_the_same_sense_is_cosmetic() {
     for (old, new) in [

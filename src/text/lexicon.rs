@@ -1061,10 +1061,40 @@ pub static FIGURE_QUALIFIERS: WordSet = WordSet::new(&[
 /// Words that may be added or dropped without changing a sentence's information ("talks
 /// resume on Monday" and "talks resume Monday").
 pub static IGNORABLE: WordSet = WordSet::new(&[
-    "a", "an", "the", "that", "also", "then", "just", "on", // English
-    "has", "have", "had", // "has announced" and "announced" report the same fact
-    "som", "att", "den", "det", "de", "dem", "dom", "en", "ett", "också", "då", // Swedish
-    "har", "hade", // "två personer har skadats" and "två personer skadats"
+    "a",
+    "an",
+    "the",
+    "that",
+    "also",
+    "then",
+    "just",
+    "on", // English
+    "has",
+    "have",
+    "had", // "has announced" and "announced" report the same fact
+    "som",
+    "att",
+    "den",
+    "det",
+    "de",
+    "dem",
+    "dom",
+    "en",
+    "ett",
+    "också",
+    "då", // Swedish
+    "har",
+    "hade", // "två personer har skadats" and "två personer skadats"
+    // Words that join a sentence to the one before it and say nothing of their own
+    // ("Samtidigt fortsätter regnet" and "Regnet fortsätter").
+    "meanwhile",
+    "however",
+    "moreover",
+    "furthermore",
+    "samtidigt",
+    "även",
+    "dessutom",
+    "dock",
 ]);
 
 /// Does the paragraph open with the dash that introduces quoted speech?
