@@ -223,6 +223,38 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "secondo",
 ]);
 
+/// Verbs that characterise something in the subject's own words ("Holm called the attack “an
+/// act of cowardice”"): the quoted words after them are the subject's, though no speech verb
+/// says so.
+pub static CHARACTERISING_VERBS: WordSet = WordSet::new(&[
+    "called",
+    "calls",
+    "described",
+    "describes",
+    "branded",
+    "brands",
+    "labelled",
+    "labeled",
+    "termed",
+    "denounced",
+    "condemned",
+    "hailed",
+    "praised",
+    "criticised",
+    "criticized",
+    "slammed",
+    "accused",
+    "kallade",
+    "kallar",
+    "beskrev",
+    "beskriver",
+    "betecknade",
+    "fördömde",
+    "fördömer",
+    "kritiserade",
+    "hyllade",
+]);
+
 /// News agencies and outlets: when they attribute a quote, they are the source, not the speaker.
 pub static NEWS_AGENCIES: WordSet = WordSet::new(&[
     "afp",

@@ -325,8 +325,16 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
     let total_words = word_count(sentence);
     let frame_words = ws.len();
 
-    let speaker = attributed_speaker(&frame, &ws, &spans, ctx);
-    let attributed = speaker.is_some() || has_speech_verb(&ws);
+    let mut speaker = attributed_speaker(&frame, &ws, &spans, ctx);
+    let mut attributed = speaker.is_some() || has_speech_verb(&ws);
+    // "Holm called the attack “an act of cowardice”", "described it as “deeply
+    // disappointing”": the subject's own words, after a characterising verb.
+    let mut characterised = false;
+    if !attributed {
+        speaker = characterising_speaker(&ws, spans[0].open, ctx);
+        characterised = speaker.is_some();
+        attributed = characterised;
+    }
 
     let mut kept = Vec::new();
     for sp in &spans {
@@ -376,6 +384,8 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
                 | "entitled"
                 | "headlined"
         );
+        // "described it as “…”" quotes the subject; "known as the “…”" names something.
+        let scare_marker = scare_marker && !(characterised && prev_word == "as");
         let whole_sentence = frame_words <= 5 || n * 2 >= total_words;
         // Quoted names ("Project Lantern") and scare quotes (the “green corridor”) are not speech.
         let is_quote = if (title_case && n <= 5) || (scare_marker && n < 6) {
@@ -491,6 +501,21 @@ fn attributed_speaker(
         }
     }
     None
+}
+
+/// The named subject of a characterising verb before the first quotation ("Prime Minister
+/// Lena Holm called the attack …", "She described it as …"): a name or a resolved pronoun,
+/// never a bare role or a passive subject ("The plan was called …").
+fn characterising_speaker(
+    ws: &[Word<'_>],
+    quote_pos: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
+    let verb = (1..ws.len()).find(|&i| {
+        ws[i].end <= quote_pos && lexicon::CHARACTERISING_VERBS.contains_lower(ws[i].text)
+    })?;
+    let runs = names::name_runs(ws);
+    speaker_ending_at(ws, &runs, verb, ctx).filter(|s| s.starts_with(char::is_uppercase))
 }
 
 /// The speaker attributed by the speech verb at `ws[vi..vi + vn]`, if any.
@@ -693,10 +718,9 @@ fn speaker_ending_at(
     if is_pronoun(prev.text) {
         return ctx.pronoun_referent();
     }
-    if let Some(name) = name_ending_at(ws, runs, verb, ctx) {
-        return Some(name);
-    }
-    // Appositive: "Okafor, the foreign minister, said" / "Okafor, 54, said".
+    // Appositive: "Okafor, the foreign minister, said" / "Okafor, 54, said". The name before
+    // it speaks, even when the appositive ends in a name ("Maria Rankka, vd på Stockholms
+    // Handelskammare, säger").
     if prev.punct_after == Some(',') {
         let mut k = verb - 1;
         let mut steps = 0;
@@ -710,6 +734,9 @@ fn speaker_ending_at(
                 break;
             }
         }
+    }
+    if let Some(name) = name_ending_at(ws, runs, verb, ctx) {
+        return Some(name);
     }
     // "The minister said", "a spokesperson for the agency said"
     let mut start = verb;
@@ -892,6 +919,12 @@ pub fn observe_names(
     } else {
         None
     };
+    // Reported speech ("Maria Rankka, vd på Handelskammaren, säger att …", "Han konstaterar
+    // att …") names who speaks, read before this sentence's other names are: a bare quotation
+    // right after it is theirs, and they stay the one "he" or "she" refers to.
+    let reporter = (quote.is_none() && !introduces)
+        .then(|| reported_speaker(ws, runs, ctx))
+        .flatten();
     for run in runs {
         let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
@@ -925,8 +958,44 @@ pub fn observe_names(
             }
             ctx.write(Write::Quoted);
         }
-        None => ctx.write(Write::NotQuoted),
+        None => {
+            if let Some(s) = reporter {
+                ctx.write(Write::LastSpeaker(Name::from(s.as_str())));
+                ctx.write(Write::LastPerson(Name::from(s.as_str())));
+            }
+            ctx.write(Write::NotQuoted)
+        }
     }
+}
+
+/// The subject of the first speech verb of a sentence without quotation marks, when it is a
+/// person ("Maria Rankka säger att …", "she told reporters …"): a person's name here, or a
+/// person named before. Not a sentence's first word that only looks like a name ("Polisen",
+/// "Själv"), nor a name in the genitive ("Madsens").
+fn reported_speaker(ws: &[Word<'_>], runs: &[NameRun], ctx: &SpeakerContext) -> Option<String> {
+    let verb = ws
+        .iter()
+        .position(|w| lexicon::SPEECH_VERBS.contains_lower(w.text))?;
+    // "Buch-Jepsen frågar Madsen om …": the one asked answers next.
+    if matches!(
+        ws[verb].text.to_lowercase().as_str(),
+        "frågar" | "frågade" | "asks" | "asked"
+    ) {
+        return None;
+    }
+    let s = speaker_ending_at(ws, runs, verb, ctx)?;
+    if let Some(run) = runs.iter().find(|r| r.name == s) {
+        return run.is_person().then_some(s);
+    }
+    let parts: Vec<&str> = s.split(' ').collect();
+    let last = parts.last()?;
+    let genitive = last
+        .strip_suffix('s')
+        .is_some_and(|stem| !stem.is_empty() && ctx.knows(stem));
+    let person = parts.iter().all(|p| names::is_capitalised(p))
+        && !genitive
+        && (parts.len() >= 2 || ctx.knows(last));
+    person.then_some(s)
 }
 
 #[cfg(test)]
@@ -1204,6 +1273,71 @@ mod tests {
             .as_deref(),
             Some("minister")
         );
+    }
+
+    /// The speaker of the last of `sentences`, each read in turn as the engine does.
+    fn speaker_of_last(sentences: &[&str]) -> Option<String> {
+        let mut ctx = SpeakerContext::default();
+        let (last, before) = sentences.split_last().unwrap();
+        for s in before {
+            let q = find_quote(s, &ctx);
+            observe(&mut ctx, s, q.as_ref());
+        }
+        find_quote(last, &ctx).and_then(|q| q.speaker)
+    }
+
+    #[test]
+    fn a_bare_quote_after_reported_speech_is_the_reporter_s() {
+        // "X säger att …" then "– …": X speaks, not the one quoted before.
+        let rankka = [
+            "– Jag förstår att folk är förbannade, sade Löfven vid en presskonferens.",
+            "Maria Rankka, vd på Stockholms Handelskammare, säger att det sänker Stockholm.",
+            "– Nordeas flytt är allvarlig för Stockholm som finansiellt centrum.",
+        ];
+        assert_eq!(speaker_of_last(&rankka).as_deref(), Some("Maria Rankka"));
+        // A pronoun subject is resolved first, and stays the one "he" refers to.
+        let pronoun = [
+            "Jimmy Baker medverkade i telefonkonferensen.",
+            "Han menar att de var överens om det låga förtroendet för Anna Kinberg Batra.",
+            "– Det är mer än två tredjedelar i alla fall, säger han.",
+        ];
+        assert_eq!(speaker_of_last(&pronoun).as_deref(), Some("Jimmy Baker"));
+        // The one asked answers next, not the one who asks.
+        let asked = [
+            "Peter Madsen svarar att han har frågat flera personer.",
+            "Jakob Buch-Jepsen frågar sedan Madsen om han tappade luckan.",
+            "– Om jag hade behållit fotfästet hade vi inte suttit här i dag, säger han.",
+        ];
+        assert_eq!(speaker_of_last(&asked).as_deref(), Some("Madsen"));
+        // A capitalised first word or a name in the genitive is no reporter.
+        let polisen = [
+            "– Vi har gripit en man, säger Jens Möller.",
+            "Polisen säger att mannen är 30 år.",
+            "– Han har inte erkänt.",
+        ];
+        assert_eq!(speaker_of_last(&polisen).as_deref(), Some("Jens Möller"));
+    }
+
+    #[test]
+    fn a_characterising_verb_attributes_the_quoted_words_to_its_subject() {
+        assert_speaker(
+            "Prime Minister Lena Holm called the attack “an act of cowardice”.",
+            Some("Lena Holm"),
+        );
+        assert_speaker(
+            "Holm described the decision as “deeply disappointing”.",
+            Some("Holm"),
+        );
+        assert_speaker(
+            "Förre utrikesministern Carl Bildt kallar hanteringen för \"regeringens idiotiska Nordea-logik\" på Twitter.",
+            Some("Carl Bildt"),
+        );
+        // Not a passive subject, and "known as" still names something.
+        assert_eq!(
+            q("The plan was called “a disaster in the making” by critics."),
+            None
+        );
+        assert_eq!(q("The area is known as the “green corridor”."), None);
     }
 
     #[test]
