@@ -1319,6 +1319,35 @@ mod tests {
     }
 
     #[test]
+    fn a_swedish_noun_for_what_a_person_does_is_dropped_like_a_title() {
+        assert_speaker(
+            "Operasångerskan Malena Ernman skriver på sin Facebooksida: \"Tack och hej.\"",
+            Some("Malena Ernman"),
+        );
+        assert_speaker(
+            "– Det handlar om politikens innehåll, säger pressekreteraren Anders Edholm.",
+            Some("Anders Edholm"),
+        );
+        assert_eq!(
+            speaker_after(
+                "Meteorologen Justin Horne har twittrat en bild.",
+                "– Stormen väntas slå till i natt, säger meteorologen."
+            )
+            .as_deref(),
+            Some("Justin Horne")
+        );
+        // First names that end the same way stay names.
+        assert_speaker(
+            "“It was a long night,” said Kristen Stewart.",
+            Some("Kristen Stewart"),
+        );
+        assert_speaker(
+            "– Det var en lång natt, säger Christian Wittman.",
+            Some("Christian Wittman"),
+        );
+    }
+
+    #[test]
     fn a_characterising_verb_attributes_the_quoted_words_to_its_subject() {
         assert_speaker(
             "Prime Minister Lena Holm called the attack “an act of cowardice”.",
