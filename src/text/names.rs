@@ -147,7 +147,7 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         }
         let mut j = i + 1;
         let mut end = i + 1;
-        if ws[i].punct_after.is_none() {
+        if run_goes_on(&ws[i]) {
             while j < ws.len() {
                 let t = ws[j].text;
                 // A bracket after a name holds something else: "Ulf Kristersson (M)".
@@ -159,7 +159,7 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
                 } else if !lower_in(t, &CONNECTORS) {
                     break;
                 }
-                if ws[j].punct_after.is_some() {
+                if !run_goes_on(&ws[j]) {
                     break;
                 }
                 j += 1;
@@ -192,6 +192,18 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         i = end.max(i + 1);
     }
     out
+}
+
+/// Can a name run go on after this word: no punctuation after it, or the full stop of an
+/// abbreviated title ("Dr. Ahmed Salim", "Gen. Mark Milley").
+fn run_goes_on(w: &Word<'_>) -> bool {
+    match w.punct_after {
+        None => true,
+        Some('.') => {
+            lexicon::ABBREVIATIONS.contains_lower(w.text) && lexicon::TITLES.contains_lower(w.text)
+        }
+        Some(_) => false,
+    }
 }
 
 /// The entities of a sentence as written, without duplicates, in order.

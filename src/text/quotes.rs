@@ -1076,6 +1076,15 @@ mod tests {
             speaker("Publiceringschefen Klas Wolf-Watz menar att han ”inte vill gå i polemik”."),
             Some("Klas Wolf-Watz".into())
         );
+        // An abbreviated title's full stop does not cut the name off.
+        assert_speaker(
+            "“The situation is dire,” said Dr. Ahmed Salim, a surgeon at the hospital.",
+            Some("Ahmed Salim"),
+        );
+        assert_speaker(
+            "Gen. Mark Milley said the strike was “necessary and proportionate”.",
+            Some("Mark Milley"),
+        );
     }
 
     #[test]
