@@ -602,6 +602,11 @@ fn page_furniture_paragraphs_emit_nothing() {
         "Reporting by Anna Smith and Joe Bloggs; Editing by Tom Brown",
         "This article has been updated with more details.",
         "TT-AFP",
+        "Uppdaterad 14.05",
+        "Additional reporting by Jane Doe in Geneva.",
+        "This story is developing and will be updated.",
+        "Photo: Reuters/John Doe",
+        "Foto: TT",
     ] {
         let events = diff(BODY, &format!("{BODY}\n\n{furniture}"));
         assert!(events.is_empty(), "{furniture:?}: {events:#?}");
