@@ -138,6 +138,42 @@ fn a_connective_added_or_dropped_is_cosmetic() {
     );
 }
 
+/// A preposition put where it was missing, or a doubled one dropped, fixes a typo; one
+/// preposition in place of another says something else.
+#[test]
+fn a_missing_or_doubled_preposition_fixed_is_cosmetic() {
+    for (old, new) in [
+        (
+            "The outbreak assessment following recent cases England can be found here.",
+            "The outbreak assessment following recent cases in England can be found here.",
+        ),
+        (
+            "Situationen i i staden beskrivs som kaotisk.",
+            "Situationen i staden beskrivs som kaotisk.",
+        ),
+        (
+            "It is a legal requirement for all bird keepers.",
+            "It is now a legal requirement for all bird keepers.",
+        ),
+    ] {
+        assert!(diff(old, new).is_empty(), "{old:?} → {new:?}");
+    }
+    assert_eq!(
+        kinds(&diff(
+            "Flights to Goma are suspended.",
+            "Flights from Goma are suspended."
+        )),
+        vec![Kind::FactChanged]
+    );
+    assert_eq!(
+        kinds(&diff(
+            "Talks with Russia resumed on Monday.",
+            "Talks resumed on Monday."
+        )),
+        vec![Kind::FactChanged]
+    );
+}
+
 #[test]
 fn a_tense_auxiliary_or_a_word_of_the_same_sense_is_cosmetic() {
     for (old, new) in [

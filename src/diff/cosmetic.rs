@@ -196,6 +196,14 @@ pub fn same_words(old: &[&str], new: &[&str]) -> bool {
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         match op {
             DiffOp::Equal { .. } => {}
+            // A preposition that was missing or doubled ("cases England" → "cases in
+            // England"): a typo fix, when nothing else changes around it.
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } if old_len == 1 && lexicon::PREPOSITIONS.contains(a[old_index]) => {}
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } if new_len == 1 && lexicon::PREPOSITIONS.contains(b[new_index]) => {}
             DiffOp::Delete { .. } | DiffOp::Insert { .. } => return false,
             DiffOp::Replace {
                 old_index,

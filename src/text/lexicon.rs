@@ -1141,6 +1141,16 @@ pub static IGNORABLE: WordSet = WordSet::new(&[
     "även",
     "dessutom",
     "dock",
+    // "It is now a legal requirement" and "It is a legal requirement".
+    "now",
+    "nu",
+]);
+
+/// Prepositions: one added where it was missing, or dropped where it was doubled, is a typo
+/// fix ("cases England" → "cases in England"). One put in place of another is not.
+pub static PREPOSITIONS: WordSet = WordSet::new(&[
+    "in", "of", "at", "to", "for", "from", "by", "with", "i", "på", "av", "till", "för", "från",
+    "med", "vid",
 ]);
 
 /// Does the paragraph open with the dash that introduces quoted speech?
