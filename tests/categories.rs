@@ -174,6 +174,20 @@ fn a_named_post_the_streets_and_homes_left_are_their_categories() {
     );
 }
 
+/// Aid stopped or resumed, said either way round and of emergency relief in Swedish too.
+#[test]
+fn aid_stopped_or_resumed_either_way_round() {
+    each_is(
+        "aid.halted",
+        &[
+            "The UN paused food distribution in the north.",
+            "Biståndet stoppades efter attacken.",
+            "Leveranserna av nödhjälp har avbrutits.",
+        ],
+    );
+    each_is("aid.resumed", &["Nödhjälpen har återupptagits."]);
+}
+
 /// Quakes, storms and other disasters named in Swedish as well as English.
 #[test]
 fn disasters_are_named_in_both_languages() {
@@ -235,6 +249,7 @@ fn look_alikes_do_not_match() {
         ("Det stormar återigen runt partiledaren.", "disaster"),
         ("Epidemiologists will study the data.", "disaster"),
         ("The EU urged Britain to leave the talks.", "evacuation"),
+        ("Han hjälpte polisen att stoppa mannen.", "aid.halted"),
         ("Beslutet möttes av protester.", "meeting"),
         ("Bilen har träffats av en sten.", "meeting"),
         (
