@@ -348,7 +348,26 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
             continue;
         }
         let inner_words = names::words(inner);
-        let title_case = inner_words.iter().all(|w| names::is_capitalised(w.text));
+        // "Project Lantern", "State of Public Calamity": a name, small words and all.
+        let title_case = inner_words
+            .first()
+            .is_some_and(|w| names::is_capitalised(w.text))
+            && inner_words.iter().all(|w| {
+                names::is_capitalised(w.text)
+                    || matches!(
+                        w.text,
+                        "of" | "the"
+                            | "and"
+                            | "for"
+                            | "in"
+                            | "on"
+                            | "och"
+                            | "av"
+                            | "för"
+                            | "i"
+                            | "på"
+                    )
+            });
         let before = sentence[..sp.open].trim_end();
         let prev_word = before
             .rsplit(|c: char| c.is_whitespace())
@@ -540,6 +559,17 @@ fn speaker_at_verb(
     // Subject after the verb only in inversion after the quote ("“…,” said Okafor"); in
     // "Okafor said Brandt had “lied”" the name after the verb is not the speaker.
     let inverted = spans.iter().any(|sp| sp.close_end <= ws[vi].start);
+    // "Men Carl Bildt är inte intresserad, säger han i …": with no quotation before the
+    // verb, the pronoun after it is the sentence's own subject ("Kinberg Batra ”…”, skriver
+    // han" quotes someone about her).
+    if !inverted && ws.get(after).is_some_and(|w| is_pronoun(w.text)) {
+        let subject = runs
+            .iter()
+            .find(|r| r.start <= 1 && r.end <= vi && r.is_person());
+        if let Some(run) = subject {
+            return Some(resolve_run(run, ctx));
+        }
+    }
     if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
         if let Some(s) = speaker_starting_at(ws, runs, after, ctx) {
             return Some(s);
@@ -548,8 +578,14 @@ fn speaker_at_verb(
     if follows {
         return None;
     }
-    // "Okafor said", "Okafor, the foreign minister, said", "she said"
-    speaker_ending_at(ws, runs, vi, ctx)
+    // "Okafor said", "Okafor, the foreign minister, said", "she said"; else the subject
+    // after the verb, as Swedish puts it after a fronted adverbial ("Strax före klockan 18
+    // meddelade publiceringschefen på Ekot, Klas Wolf-Watz, att …").
+    speaker_ending_at(ws, runs, vi, ctx).or_else(|| {
+        (!listener_follows && ws[vi + vn - 1].punct_after.is_none())
+            .then(|| speaker_starting_at(ws, runs, after, ctx))
+            .flatten()
+    })
 }
 
 /// The speaker a name run gives: its name, without an owner before it ("TV4:s Ann Tiberg",
@@ -631,6 +667,12 @@ fn speaker_starting_at(
                 && r.end <= clause_end.map_or(ws.len(), |k| k + 1)
                 && r.end <= i + 10
                 && r.is_person()
+        });
+        // … or right after it, set off by a comma ("meddelade publiceringschefen på Ekot,
+        // Klas Wolf-Watz, att").
+        let holder = holder.or_else(|| {
+            let k = clause_end.filter(|&k| ws[k].punct_after == Some(','))?;
+            runs.iter().find(|r| r.start == k + 1 && r.is_person())
         });
         if let Some(run) = holder {
             return Some(resolve_run(run, ctx));
@@ -808,10 +850,15 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
             )
         })
         .collect();
-    // A clause is not a source ("… säger att hans moraliska kompass säger").
+    // A clause is not a source ("… säger att hans moraliska kompass säger", "It is not very
+    // often people say"), nor is a date ("On 22nd June 2022 local authorities declared").
     if words.iter().any(|w| {
         let w = w.to_lowercase();
-        w == "att" || w == "that" || lexicon::SPEECH_VERBS.contains(&w)
+        matches!(
+            w.as_str(),
+            "att" | "that" | "is" | "are" | "was" | "were" | "är" | "var" | "not" | "inte"
+        ) || lexicon::SPEECH_VERBS.contains(&w)
+            || w.contains(|c: char| c.is_ascii_digit())
     }) {
         return None;
     }
@@ -1353,6 +1400,45 @@ mod tests {
         assert_speaker(
             "– Det var en lång natt, säger Christian Wittman.",
             Some("Christian Wittman"),
+        );
+    }
+
+    #[test]
+    fn the_subject_after_a_fronted_adverbial_or_before_a_pronoun_attribution_speaks() {
+        // Swedish puts the subject after the verb when something else comes first.
+        assert_speaker(
+            "Strax före klockan 18 meddelade publiceringschefen på Ekot, Klas Wolf-Watz, att de tar bort \"hela inslaget från sajten\".",
+            Some("Klas Wolf-Watz"),
+        );
+        assert_speaker(
+            "Samtidigt sa Bildt att han är \"hedrad smickrad och en smula förvånad\".",
+            Some("Bildt"),
+        );
+        // "…, säger han" after the sentence's own subject is that subject …
+        assert_speaker(
+            "Men Carl Bildt vill inte bli partiledare, säger han och kallar förslaget ”en dålig idé som ingen tror på”.",
+            Some("Carl Bildt"),
+        );
+        // … but not after a quotation about someone else.
+        let mut ctx = SpeakerContext::default();
+        observe(&mut ctx, "Per Holm i Växjö skriver om partiet.", None);
+        let quote = find_quote(
+            "Kinberg Batra ”har förvisso svårt att gå hem. Men hon gör rätt saker”, skriver han.",
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(quote.speaker.as_deref(), Some("Per Holm"));
+    }
+
+    #[test]
+    fn a_date_or_a_clause_is_no_speaker_and_a_title_with_small_words_is_no_quote() {
+        assert_eq!(
+            q("On 22nd June 2022 local authorities declared “State of Public Calamity” for 30 days."),
+            None
+        );
+        assert_speaker(
+            "It is not very often people say “thank you for all the hard work you did”.",
+            None,
         );
     }
 
