@@ -250,6 +250,8 @@ fn look_alikes_do_not_match() {
         ("Epidemiologists will study the data.", "disaster"),
         ("The EU urged Britain to leave the talks.", "evacuation"),
         ("Han hjälpte polisen att stoppa mannen.", "aid.halted"),
+        ("The plan is dead in the water.", "casualties"),
+        ("The talks reached a dead end.", "casualties"),
         ("Beslutet möttes av protester.", "meeting"),
         ("Bilen har träffats av en sten.", "meeting"),
         (

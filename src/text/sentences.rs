@@ -144,7 +144,16 @@ fn is_abbreviation(p: &str, dot: usize) -> bool {
     // Initials and dotted abbreviations: "J.", "U.S", "e.g".
     let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
     if letters.len() == 1 && letters[0].is_alphabetic() && letters[0].is_uppercase() {
-        return true;
+        // "wrote on X." names the platform, not a person's initial.
+        let prev = before[..word_start].split_whitespace().next_back();
+        let platform = word == "X"
+            && prev.is_some_and(|w| {
+                matches!(
+                    w.to_lowercase().as_str(),
+                    "on" | "via" | "på" | "to" | "till"
+                )
+            });
+        return !platform;
     }
     if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
         return true;
@@ -173,6 +182,19 @@ mod tests {
 
     fn sents(p: &str) -> Vec<&str> {
         split(p).into_iter().map(|r| &p[r]).collect()
+    }
+
+    #[test]
+    fn a_sentence_ending_on_the_platform_x_ends_there() {
+        assert_eq!(
+            sents("“The convoys are moving,” Okafor said on X. “This is a good day.”"),
+            vec![
+                "“The convoys are moving,” Okafor said on X.",
+                "“This is a good day.”"
+            ]
+        );
+        // An initial after a preposition stays a name.
+        assert_eq!(sents("The book by J. K. Rowling sold well.").len(), 1);
     }
 
     #[test]
