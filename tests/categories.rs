@@ -126,6 +126,8 @@ fn a_person_who_meets_a_named_person_is_a_meeting() {
             "Xi and Biden meet in Bali",
             "Biden met Xi for three hours on Monday.",
             "Partistyrelsen möttes senast förra veckan.",
+            "The prime minister will visit Riverton on Monday and meet emergency crews.",
+            "She met families of the victims on Tuesday.",
         ],
     );
 }
@@ -251,6 +253,9 @@ fn look_alikes_do_not_match() {
         ("The EU urged Britain to leave the talks.", "evacuation"),
         ("Han hjälpte polisen att stoppa mannen.", "aid.halted"),
         ("The plan is dead in the water.", "casualties"),
+        ("He will visit his mother.", "meeting"),
+        ("Avoid long journeys to visit NNRs.", "meeting"),
+        ("Meeting the deadline will be hard.", "meeting"),
         ("The talks reached a dead end.", "casualties"),
         ("Beslutet möttes av protester.", "meeting"),
         ("Bilen har träffats av en sten.", "meeting"),
