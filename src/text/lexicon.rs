@@ -177,6 +177,26 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "twittrar",
     "bekräftar",
     "bekräftade",
+    // past and perfect forms ("har försvarsadvokaten sagt", "menade Madsen")
+    "frågade",
+    "tvittrade",
+    "twittrade",
+    "tvittrar",
+    "sagt",
+    "menade",
+    "påpekade",
+    "betonade",
+    "hävdade",
+    "konstaterade",
+    "tillade",
+    "svarade",
+    "underströk",
+    "framhöll",
+    "uppgett",
+    "uppgivit",
+    "skrivit",
+    "berättat",
+    "förklarat",
     // Norwegian / Danish
     "sier",
     "siger",
@@ -1178,16 +1198,25 @@ pub fn dash_attribution_at(sentence: &str) -> Option<usize> {
         at += raw.len() + 1;
         // The punctuation first: it is rare, the verb look-up is not.
         let before = sentence[..start].trim_end();
-        if start == 0 || !before.ends_with([',', '–', '-']) {
+        if start == 0 || !before.ends_with([',', '–', '-', '?', '!']) {
             continue;
         }
         let w = trim(raw);
         let is_verb = SPEECH_VERBS.contains_lower(w)
             || words.peek().is_some_and(|next| {
                 SPEECH_VERBS.contains(&format!("{w} {}", trim(next)).to_lowercase())
-            });
+            })
+            // "…, har försvarsadvokaten Betina Hald Engmark sagt."
+            || (matches!(w, "har" | "hade")
+                && words.clone().take(5).any(|n| SPEECH_VERBS.contains_lower(trim(n))));
         if is_verb {
-            let cut = before.len() - before.chars().next_back().map_or(1, char::len_utf8);
+            // A question or exclamation mark belongs to the quotation ("…? frågade hon").
+            let mark = before.ends_with(['?', '!']);
+            let cut = if mark {
+                before.len()
+            } else {
+                before.len() - before.chars().next_back().map_or(1, char::len_utf8)
+            };
             return (cut > 2).then_some(cut);
         }
     }

@@ -23,6 +23,9 @@ pub struct SpeakerContext {
     last_speaker: Option<Name>,
     /// Units since the last quotation (a bare quote right after one continues it).
     since_quote: usize,
+    /// The person the last unit was about, when it was not itself a quotation ("Jennifer
+    /// Wikman, 29, är en av kunderna."): a bare quotation right after it is theirs.
+    introduced: Option<Name>,
     /// Role word → person ("minister" → "Amina Okafor"), from "Foreign Minister Amina Okafor".
     roles: Vec<(Name, Name)>,
     /// Surnames of people named so far, so a later bare surname counts as a person. aHash:
@@ -44,6 +47,7 @@ enum Read {
     LastSpeaker(Option<Name>),
     Knows(Name, bool),
     RoleHolder(Name, Option<Name>),
+    Introduced(Option<Name>),
 }
 
 /// An update a sentence unit made to the context.
@@ -53,6 +57,7 @@ enum Write {
     Person(Name),
     Role(Name, Name),
     LastSpeaker(Name),
+    Introduced(Option<Name>),
     Quoted,
     NotQuoted,
 }
@@ -96,17 +101,35 @@ impl SpeakerContext {
             Read::LastSpeaker(s) => self.last_speaker == *s,
             Read::Knows(w, answer) => self.people.contains(w) == *answer,
             Read::RoleHolder(role, p) => self.holder(role) == p.as_ref(),
+            Read::Introduced(p) => self.introduced == *p,
         }
     }
 
     /// The latest person known by this role. Roles are compared in their base form, and a
     /// bare head word names the holder of a compound ("ministern" → "utrikesminister").
+    ///
+    /// A role asked with its country or body ("Rysslands FN-ambassadör") is that holder's, or
+    /// else the holder of the bare role who was never given another one.
     fn holder(&self, role: &str) -> Option<&Name> {
         let key = lexicon::role_key(role);
+        let found = self
+            .roles
+            .iter()
+            .rev()
+            .find(|(r, _)| *r == key || (key.len() >= 5 && r.ends_with(key.as_str())));
+        if found.is_some() {
+            return found.map(|(_, p)| p);
+        }
+        let (_, bare) = key.rsplit_once(' ')?;
+        let qualified_otherwise = |p: &Name| {
+            self.roles.iter().any(|(r, q)| {
+                q == p && *r != key && r.len() > bare.len() && r.ends_with(bare) && r.contains(' ')
+            })
+        };
         self.roles
             .iter()
             .rev()
-            .find(|(r, _)| *r == key || (key.len() >= 5 && r.ends_with(key.as_str())))
+            .find(|(r, p)| r == bare && !qualified_otherwise(p))
             .map(|(_, p)| p)
     }
 
@@ -131,6 +154,12 @@ impl SpeakerContext {
         person
             .map(String::from)
             .or_else(|| self.last_speaker().filter(|s| !lexicon::is_plural_role(s)))
+    }
+
+    fn introduced(&self) -> Option<String> {
+        let person = self.introduced.clone();
+        self.log_read(Read::Introduced(person.clone()));
+        person.map(String::from)
     }
 
     fn last_speaker(&self) -> Option<String> {
@@ -181,6 +210,11 @@ impl SpeakerContext {
                 }
             }
             Write::LastSpeaker(s) => set(&mut self.last_speaker, s),
+            Write::Introduced(p) => {
+                if self.introduced != *p {
+                    self.introduced.clone_from(p);
+                }
+            }
             Write::Quoted => self.since_quote = 0,
             Write::NotQuoted => self.since_quote += 1,
         }
@@ -427,10 +461,24 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         .collect::<Vec<_>>()
         .join(" … ");
     let speaker = speaker.or_else(|| {
-        // A bare quotation right after another (or after "X said:") continues that speaker.
-        (!attributed && ctx.since_quote_at_most(2))
-            .then(|| ctx.last_speaker())
-            .flatten()
+        // A bare quotation right after a sentence about someone is theirs; right after
+        // another (or after "X said:") it continues that speaker.
+        if attributed {
+            return None;
+        }
+        // Not a line of a few words, such as a tweet's signature ("— Jan Björklund (@…)").
+        // And only a quotation that is the whole sentence, not one inside a sentence that
+        // has its own subject.
+        let long = kept.iter().map(|k| word_count(k)).sum::<usize>() >= 4;
+        let bare = frame_words <= 3;
+        let introduced = (long && bare && !text.contains('@'))
+            .then(|| ctx.introduced())
+            .flatten();
+        introduced.or_else(|| {
+            ctx.since_quote_at_most(2)
+                .then(|| ctx.last_speaker())
+                .flatten()
+        })
     });
     // Quoted speech needs a speaker; a short quoted phrase nobody said is a title or a
     // label ("See ‘Safety and security’"). Someone did say it when it is most of a sentence
@@ -570,7 +618,10 @@ fn speaker_at_verb(
             return Some(resolve_run(run, ctx));
         }
     }
-    if (ws[vi + vn - 1].punct_after.is_none() && !listener_follows && inverted) || follows {
+    // "“Var är bevisen?” frågar hon": after a quotation, the one who asks follows the verb.
+    let asks = matches!(verb.as_str(), "asked" | "asks" | "frågar" | "frågade");
+    if (ws[vi + vn - 1].punct_after.is_none() && (!listener_follows || asks) && inverted) || follows
+    {
         if let Some(s) = speaker_starting_at(ws, runs, after, ctx) {
             return Some(s);
         }
@@ -868,7 +919,17 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
         return None;
     }
     if lexicon::is_title(&head) {
-        if let Some(person) = ctx.role_holder(&head) {
+        // "Rysslands FN-ambassadör" is whoever was introduced as Russia's, not China's.
+        let qualifier = words
+            .len()
+            .checked_sub(2)
+            .map(|i| words[i])
+            .filter(|q| names::is_capitalised(q) && !lexicon::is_title(q));
+        let role = match qualifier {
+            Some(q) => format!("{q} {}", words[words.len() - 1]),
+            None => head,
+        };
+        if let Some(person) = ctx.role_holder(&role) {
             return Some(person);
         }
         return Some(words.join(" "));
@@ -888,11 +949,35 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     Some(words.join(" "))
 }
 
+/// The keys a title word at `ws[k]` is known by: the word, and with the name of the country
+/// or body before it ("Kinas FN-ambassadör"), so that "Rysslands FN-ambassadör" is not taken
+/// for China's.
+fn role_forms(ws: &[Word<'_>], k: usize) -> Vec<String> {
+    let mut forms = vec![lexicon::role_key(ws[k].text)];
+    if let Some(q) = k
+        .checked_sub(1)
+        .map(|q| &ws[q])
+        .filter(|q| is_role_qualifier(q))
+    {
+        forms.push(lexicon::role_key(&format!("{} {}", q.text, ws[k].text)));
+    }
+    forms
+}
+
+/// A capitalised word right before a title that says whose title it is ("Kinas", "UN",
+/// "Sweden's"), not an article or another title word.
+fn is_role_qualifier(w: &Word<'_>) -> bool {
+    w.punct_after.is_none()
+        && names::is_capitalised(w.text)
+        && !lexicon::is_title(w.text)
+        && !matches!(w.text, "The" | "A" | "An" | "En" | "Ett")
+}
+
 /// Role words given for the person named by `run` in lower case around it: right before the
 /// name ("UN envoy Amina Okafor", "utrikesminister Margot Wallström") or set off by commas
 /// ("Amina Okafor, the UN envoy,", "The foreign minister, Amina Okafor,", "Magdalena
 /// Andersson, finansminister,").
-fn roles_around<'a>(ws: &[Word<'a>], run: &NameRun) -> Vec<&'a str> {
+fn roles_around(ws: &[Word<'_>], run: &NameRun) -> Vec<usize> {
     const MAX_WORDS: usize = 6;
     let mut out = Vec::new();
     let is_title = |w: &Word<'_>| lexicon::is_title(w.text);
@@ -909,7 +994,7 @@ fn roles_around<'a>(ws: &[Word<'a>], run: &NameRun) -> Vec<&'a str> {
     let mut k = run.start;
     while k > 0 && ws[k - 1].punct_after.is_none() && is_title(&ws[k - 1]) {
         k -= 1;
-        out.push(ws[k].text);
+        out.push(k);
     }
     let comma_after = |i: usize| ws[i].punct_after == Some(',');
     let run_ends_clause = matches!(ws[run.end - 1].punct_after, Some(',' | '.' | ';'));
@@ -922,7 +1007,7 @@ fn roles_around<'a>(ws: &[Word<'a>], run: &NameRun) -> Vec<&'a str> {
         }
         let phrase = &ws[start..=end];
         if is_title(&ws[end]) && phrase.iter().all(qualifier) {
-            out.extend(phrase.iter().filter(|w| is_title(w)).map(|w| w.text));
+            out.extend((start..=end).filter(|&i| is_title(&ws[i])));
         }
     }
     // After the name, up to the next comma or full stop: the title words before any other
@@ -933,9 +1018,8 @@ fn roles_around<'a>(ws: &[Word<'a>], run: &NameRun) -> Vec<&'a str> {
         if let Some(stop) =
             stop.filter(|&i| matches!(ws[i].punct_after, Some(',' | '.' | ';') | None))
         {
-            let phrase = &ws[run.end..=stop];
-            let head = phrase.iter().take_while(|w| qualifier(w));
-            let titles: Vec<&str> = head.filter(|w| is_title(w)).map(|w| w.text).collect();
+            let head = (run.end..=stop).take_while(|&i| qualifier(&ws[i]));
+            let titles: Vec<usize> = head.filter(|&i| is_title(&ws[i])).collect();
             out.extend(titles);
         }
     }
@@ -977,17 +1061,59 @@ pub fn observe_names(
         if run.is_person() || known {
             ctx.write(Write::LastPerson(Name::from(run.name.as_str())));
             ctx.write(Write::Person(Name::from(run.surname())));
-            let titles = run.titles.iter().map(String::as_str);
-            for t in titles.chain(roles_around(ws, run)) {
-                if !matches!(t, "the" | "a" | "an") {
+            // Title words inside the run ("Kinas FN-ambassadör Liu Jieyi") and around it.
+            let name_start = run.end.saturating_sub(run.name.split(' ').count());
+            let titles = (run.start..name_start).filter(|&k| lexicon::is_title(ws[k].text));
+            for k in titles.chain(roles_around(ws, run)) {
+                for role in role_forms(ws, k) {
                     ctx.write(Write::Role(
-                        Name::from(lexicon::role_key(t)),
+                        Name::from(role.as_str()),
                         Name::from(run.name.as_str()),
                     ));
                 }
             }
         }
     }
+    // Who this unit is about, for a bare quotation right after it: who reports or is named
+    // first (its subject, mostly), not someone named in passing after them.
+    // Not a question: the answer after it is someone else's ("Har Anna Kinberg Batra …?").
+    let question = sentence.trim_end().ends_with('?');
+    // A sentence that says who speaks is about them, or no one named ("…, säger en
+    // analytiker"); any other is about the person it names first, not in the genitive
+    // ("Sveriges Radios reporter") and not as part of an organisation.
+    let speaks = ws
+        .iter()
+        .any(|w| lexicon::SPEECH_VERBS.contains_lower(w.text));
+    let genitive = |r: &NameRun| {
+        let last = ws[r.end - 1].text;
+        last.contains(":s")
+            || (last.ends_with('s')
+                && ws[r.end - 1].punct_after.is_none()
+                && ws
+                    .get(r.end)
+                    .is_some_and(|n| !names::is_capitalised(n.text)))
+    };
+    // Nor is a byline (a name alone), or a paragraph that opens a quotation carried on in
+    // the next one.
+    let opens_quote = sentence
+        .trim_start()
+        .starts_with(['"', '“', '”', '«', '»', '„', '–', '—']);
+    let about = match (&quote, &introducer) {
+        _ if question || opens_quote => None,
+        (None, None) if speaks => reporter.clone(),
+        (None, None) => runs
+            .iter()
+            .find(|r| {
+                r.start <= 1
+                    && r.name.contains(' ')
+                    && r.is_person()
+                    && !genitive(r)
+                    && ws.len() > r.end + 1
+            })
+            .map(|r| r.name.clone()),
+        _ => None,
+    };
+    ctx.write(Write::Introduced(about.as_deref().map(Name::from)));
     if let Some(s) = introducer {
         ctx.write(Write::LastSpeaker(Name::from(s)));
         ctx.write(Write::Quoted);
@@ -1006,11 +1132,15 @@ pub fn observe_names(
             ctx.write(Write::Quoted);
         }
         None => {
-            if let Some(s) = reporter {
-                ctx.write(Write::LastSpeaker(Name::from(s.as_str())));
-                ctx.write(Write::LastPerson(Name::from(s.as_str())));
+            match reporter {
+                // Reported speech counts as speech: a bare quotation may follow it.
+                Some(s) => {
+                    ctx.write(Write::LastSpeaker(Name::from(s.as_str())));
+                    ctx.write(Write::LastPerson(Name::from(s.as_str())));
+                    ctx.write(Write::Quoted);
+                }
+                None => ctx.write(Write::NotQuoted),
             }
-            ctx.write(Write::NotQuoted)
         }
     }
 }
@@ -1030,7 +1160,13 @@ fn reported_speaker(ws: &[Word<'_>], runs: &[NameRun], ctx: &SpeakerContext) -> 
     ) {
         return None;
     }
-    let s = speaker_ending_at(ws, runs, verb, ctx)?;
+    // "…, enligt Lars-Ingvar Ljungman": the source comes after; what comes before is what
+    // was said, whoever it names.
+    let s = if lexicon::SPEAKER_FOLLOWS.contains_lower(ws[verb].text) {
+        speaker_starting_at(ws, runs, verb + 1, ctx)?
+    } else {
+        speaker_ending_at(ws, runs, verb, ctx)?
+    };
     if let Some(run) = runs.iter().find(|r| r.name == s) {
         return run.is_person().then_some(s);
     }
@@ -1440,6 +1576,75 @@ mod tests {
             "It is not very often people say “thank you for all the hard work you did”.",
             None,
         );
+    }
+
+    #[test]
+    fn a_bare_quote_after_a_sentence_about_someone_is_theirs() {
+        let wikman = [
+            "– Vi har folk där, säger Robin Zachari, kanslichef på Skiftet.",
+            "Jennifer Wikman, 29, är en av de kunder som nu har bestämt sig för att lämna banken.",
+            "– Jag har varit kund i 16 år, men det här blev droppen.",
+        ];
+        assert_eq!(speaker_of_last(&wikman).as_deref(), Some("Jennifer Wikman"));
+        // Not after a question: the one asked answers.
+        let question = [
+            "– Det är upp till banken, säger Magdalena Andersson.",
+            "Har Anna Kinberg Batra fortfarande partiets stöd?",
+            "– Ja, det tror jag att hon har i allra högsta grad.",
+        ];
+        assert_eq!(
+            speaker_of_last(&question).as_deref(),
+            Some("Magdalena Andersson")
+        );
+        // Not after a byline, nor after a sentence that only reports who speaks in a role.
+        let byline = [
+            "Sandra Johansson",
+            "”Är Steve Bannon farligast för Trump i Vita Huset?”",
+        ];
+        assert_eq!(speaker_of_last(&byline), None);
+    }
+
+    #[test]
+    fn an_attribution_after_a_question_mark_or_in_the_perfect_tense_names_the_speaker() {
+        let asked = [
+            "Åklagaren Jakob Buch-Jepsen yrkade på häktning.",
+            "– Om inte Madsen har styckat kroppen, vem har i så fall gjort det? frågade åklagaren.",
+        ];
+        assert_eq!(
+            speaker_of_last(&asked).as_deref(),
+            Some("Jakob Buch-Jepsen")
+        );
+        assert_speaker(
+            "– Min klient vill förklara sig, har försvarsadvokaten Betina Hald Engmark sagt.",
+            Some("Betina Hald Engmark"),
+        );
+        assert_speaker(
+            "Sportjournalisten Daniel Sandström tvittrade att ”Brynäs befarar armbrott på Jesper”.",
+            Some("Daniel Sandström"),
+        );
+    }
+
+    #[test]
+    fn a_role_with_its_country_is_not_another_country_s() {
+        let roles = [
+            "– Freden är i fara, säger Liu Jieyi, Kinas FN-ambassadör.",
+            "– Vi vill ha samtal, säger Rysslands FN-ambassadör.",
+        ];
+        assert_eq!(
+            speaker_of_last(&roles).as_deref(),
+            Some("Rysslands FN-ambassadör")
+        );
+        let same = [
+            "Kinas FN-ambassadör Liu Jieyi talade först.",
+            "– Freden är i fara, säger Kinas FN-ambassadör.",
+        ];
+        assert_eq!(speaker_of_last(&same).as_deref(), Some("Liu Jieyi"));
+        // The bare role still names the one holder known by it.
+        let bare = [
+            "Envoy Amina Okafor arrived on Monday.",
+            "“We are ready,” the UN envoy said.",
+        ];
+        assert_eq!(speaker_of_last(&bare).as_deref(), Some("Amina Okafor"));
     }
 
     #[test]
