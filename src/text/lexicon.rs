@@ -425,7 +425,7 @@ pub fn is_title(w: &str) -> bool {
         "sprecher",
         "sprecherin",
     ];
-    if TITLES.contains_lower(w) || is_person_noun(w) {
+    if TITLES.contains_lower(w) {
         return true;
     }
     // Only letters can end in these (a cheap test before lower-casing).
@@ -433,21 +433,17 @@ pub fn is_title(w: &str) -> bool {
         return false;
     }
     let lower = w.to_lowercase();
-    SWEDISH_TITLE_ENDINGS.iter().any(|e| lower.ends_with(e))
+    SWEDISH_TITLE_ENDINGS.iter().any(|e| lower.ends_with(e)) || is_person_noun(&lower)
 }
 
-/// A Swedish noun for a person by what they do, in the definite form that stands before a
-/// name like a title ("Meteorologen Justin Horne", "Författaren Anne Holt", "säger
-/// riksdagsledamoten"). Long enough not to be a first name ("Karen", "Kristen", "Stefan").
-fn is_person_noun(w: &str) -> bool {
+/// A Swedish noun (lower case) for a person by what they do, in the definite form that
+/// stands before a name like a title ("Meteorologen Justin Horne", "Författaren Anne Holt",
+/// "säger riksdagsledamoten"). Long enough not to be a first name ("Karen", "Kristen").
+fn is_person_noun(lower: &str) -> bool {
     const ENDINGS: &[&str] = &[
         "aren", "skan", "innan", "aten", "oten", "isten", "ikern", "ören", "ogen", "omen", "rådet",
     ];
-    if w.len() < 8 || !w.ends_with('n') && !w.ends_with('t') {
-        return false;
-    }
-    let lower = w.to_lowercase();
-    ENDINGS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with("staten")
+    lower.len() >= 8 && ENDINGS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with("staten")
 }
 
 /// A role word in its base form, lower case: Swedish definite forms become indefinite
