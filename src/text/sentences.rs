@@ -145,14 +145,16 @@ fn is_abbreviation(p: &str, dot: usize) -> bool {
     let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
     if letters.len() == 1 && letters[0].is_alphabetic() && letters[0].is_uppercase() {
         // "wrote on X." names the platform, not a person's initial.
-        let prev = before[..word_start].split_whitespace().next_back();
         let platform = word == "X"
-            && prev.is_some_and(|w| {
-                matches!(
-                    w.to_lowercase().as_str(),
-                    "on" | "via" | "på" | "to" | "till"
-                )
-            });
+            && before[..word_start]
+                .split_whitespace()
+                .next_back()
+                .is_some_and(|w| {
+                    matches!(
+                        w.to_lowercase().as_str(),
+                        "on" | "via" | "på" | "to" | "till"
+                    )
+                });
         return !platform;
     }
     if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
