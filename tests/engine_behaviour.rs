@@ -172,6 +172,14 @@ fn a_missing_or_doubled_preposition_fixed_is_cosmetic() {
         )),
         vec![Kind::FactChanged]
     );
+    // A preposition with a new word after it is new information, in a quote too.
+    assert_eq!(
+        kinds(&diff(
+            "– Vi dyker, säger Jens Möller.",
+            "– Vi dyker i området, säger Jens Möller."
+        )),
+        vec![Kind::QuoteChanged]
+    );
 }
 
 #[test]

@@ -439,11 +439,36 @@ pub fn is_title(w: &str) -> bool {
 /// A Swedish noun (lower case) for a person by what they do, in the definite form that
 /// stands before a name like a title ("Meteorologen Justin Horne", "Författaren Anne Holt",
 /// "säger riksdagsledamoten"). Long enough not to be a first name ("Karen", "Kristen").
+/// Endings chosen so that common nouns for things do not match ("området", "sommaren",
+/// "resultaten", "bristen", "dialogen").
 fn is_person_noun(lower: &str) -> bool {
     const ENDINGS: &[&str] = &[
-        "aren", "skan", "innan", "aten", "oten", "isten", "ikern", "ören", "ogen", "omen", "rådet",
+        "aren",
+        "erskan",
+        "arinnan",
+        "kraten",
+        "advokaten",
+        "kandidaten",
+        "diplomaten",
+        "soldaten",
+        "moderaten",
+        "ledamoten",
+        "piloten",
+        "journalisten",
+        "artisten",
+        "aktivisten",
+        "terroristen",
+        "partisten",
+        "specialisten",
+        "pianisten",
+        "ikern",
+        "ören",
+        "ologen",
+        "nomen",
+        "srådet",
+        "alrådet",
     ];
-    lower.len() >= 8 && ENDINGS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with("staten")
+    lower.len() >= 8 && ENDINGS.iter().any(|e| lower.ends_with(e)) && !lower.ends_with("mmaren")
 }
 
 /// A role word in its base form, lower case: Swedish definite forms become indefinite
@@ -1217,4 +1242,38 @@ pub fn dash_attribution_at(sentence: &str) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod person_noun_tests {
+    use super::is_title;
+
+    #[test]
+    fn swedish_nouns_for_people_are_titles_and_nouns_for_things_are_not() {
+        for w in [
+            "Meteorologen",
+            "riksdagsledamoten",
+            "Operasångerskan",
+            "Författaren",
+            "statsrådet",
+            "Demokraten",
+            "journalisten",
+        ] {
+            assert!(is_title(w), "{w}");
+        }
+        for w in [
+            "området",
+            "sommaren",
+            "kammaren",
+            "resultaten",
+            "senaten",
+            "bristen",
+            "dialogen",
+            "handväskan",
+            "Kristen",
+            "Christian",
+        ] {
+            assert!(!is_title(w), "{w}");
+        }
+    }
 }
