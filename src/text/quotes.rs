@@ -1045,8 +1045,20 @@ pub fn observe_names(
     let introduces = quote.is_none() && sentence.trim_end().ends_with(':');
     let introducer = if introduces {
         (0..ws.len())
-            .find(|&i| speech_verb_at(ws, i).is_some())
-            .and_then(|v| speaker_ending_at(ws, runs, v, ctx))
+            .find_map(|i| speech_verb_at(ws, i).map(|n| (i, n)))
+            .and_then(|(v, n)| {
+                // "…, enligt ambassadören Vasilij Nebenzia:": the source follows.
+                let verb = ws[v..v + n]
+                    .iter()
+                    .map(|w| w.text.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if lexicon::SPEAKER_FOLLOWS.contains(&verb) {
+                    speaker_starting_at(ws, runs, v + n, ctx)
+                } else {
+                    speaker_ending_at(ws, runs, v, ctx)
+                }
+            })
     } else {
         None
     };
@@ -1622,6 +1634,16 @@ mod tests {
             "Sportjournalisten Daniel Sandström tvittrade att ”Brynäs befarar armbrott på Jesper”.",
             Some("Daniel Sandström"),
         );
+    }
+
+    #[test]
+    fn a_colon_line_naming_its_source_after_according_to_introduces_that_source() {
+        let lines = [
+            "Rysslands FN-ambassadör menar att en insats inte är lösningen.",
+            "Testet är dock allvarligt, enligt ambassadören Vasilij Nebenzia:",
+            "– Freden i regionen är i stor fara.",
+        ];
+        assert_eq!(speaker_of_last(&lines).as_deref(), Some("Vasilij Nebenzia"));
     }
 
     #[test]
