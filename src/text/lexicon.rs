@@ -243,6 +243,10 @@ pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     "secondo",
 ]);
 
+/// Speech verbs that ask: after a quotation the asker follows them ("“…?” frågade
+/// åklagaren"); in reported speech the one asked answers next ("X frågar Y om …").
+pub static QUESTION_VERBS: WordSet = WordSet::new(&["asked", "asks", "frågar", "frågade"]);
+
 /// Verbs that characterise something in the subject's own words ("Holm called the attack “an
 /// act of cowardice”"): the quoted words after them are the subject's, though no speech verb
 /// says so.

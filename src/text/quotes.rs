@@ -619,7 +619,7 @@ fn speaker_at_verb(
         }
     }
     // "“Var är bevisen?” frågar hon": after a quotation, the one who asks follows the verb.
-    let asks = matches!(verb.as_str(), "asked" | "asks" | "frågar" | "frågade");
+    let asks = lexicon::QUESTION_VERBS.contains(&verb);
     if (ws[vi + vn - 1].punct_after.is_none() && (!listener_follows || asks) && inverted) || follows
     {
         if let Some(s) = speaker_starting_at(ws, runs, after, ctx) {
@@ -1166,10 +1166,7 @@ fn reported_speaker(ws: &[Word<'_>], runs: &[NameRun], ctx: &SpeakerContext) -> 
         .iter()
         .position(|w| lexicon::SPEECH_VERBS.contains_lower(w.text))?;
     // "Buch-Jepsen frågar Madsen om …": the one asked answers next.
-    if matches!(
-        ws[verb].text.to_lowercase().as_str(),
-        "frågar" | "frågade" | "asks" | "asked"
-    ) {
+    if lexicon::QUESTION_VERBS.contains_lower(ws[verb].text) {
         return None;
     }
     // "…, enligt Lars-Ingvar Ljungman": the source comes after; what comes before is what
