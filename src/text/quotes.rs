@@ -1065,9 +1065,14 @@ pub fn observe_names(
     // Reported speech ("Maria Rankka, vd på Handelskammaren, säger att …", "Han konstaterar
     // att …") names who speaks, read before this sentence's other names are: a bare quotation
     // right after it is theirs, and they stay the one "he" or "she" refers to.
-    let reporter = (quote.is_none() && !introduces)
-        .then(|| reported_speaker(ws, runs, ctx))
+    // The first speech verb of a sentence without a quotation, looked up once.
+    let speech_at = (quote.is_none() && !introduces)
+        .then(|| {
+            ws.iter()
+                .position(|w| lexicon::SPEECH_VERBS.contains_lower(w.text))
+        })
         .flatten();
+    let reporter = speech_at.and_then(|verb| reported_speaker(ws, runs, verb, ctx));
     for run in runs {
         let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
@@ -1093,9 +1098,7 @@ pub fn observe_names(
     // A sentence that says who speaks is about them, or no one named ("…, säger en
     // analytiker"); any other is about the person it names first, not in the genitive
     // ("Sveriges Radios reporter") and not as part of an organisation.
-    let speaks = ws
-        .iter()
-        .any(|w| lexicon::SPEECH_VERBS.contains_lower(w.text));
+    let speaks = speech_at.is_some();
     let genitive = |r: &NameRun| {
         let last = ws[r.end - 1].text;
         last.contains(":s")
@@ -1161,10 +1164,12 @@ pub fn observe_names(
 /// person ("Maria Rankka säger att …", "she told reporters …"): a person's name here, or a
 /// person named before. Not a sentence's first word that only looks like a name ("Polisen",
 /// "Själv"), nor a name in the genitive ("Madsens").
-fn reported_speaker(ws: &[Word<'_>], runs: &[NameRun], ctx: &SpeakerContext) -> Option<String> {
-    let verb = ws
-        .iter()
-        .position(|w| lexicon::SPEECH_VERBS.contains_lower(w.text))?;
+fn reported_speaker(
+    ws: &[Word<'_>],
+    runs: &[NameRun],
+    verb: usize,
+    ctx: &SpeakerContext,
+) -> Option<String> {
     // "Buch-Jepsen frågar Madsen om …": the one asked answers next.
     if lexicon::QUESTION_VERBS.contains_lower(ws[verb].text) {
         return None;
