@@ -6,16 +6,32 @@ use std::sync::OnceLock;
 /// A fixed word list with constant-time lookup (built on first use).
 pub struct WordSet {
     words: &'static [&'static str],
+    index: OnceLock<Index>,
+}
+
+struct Index {
     /// Fx-hashed: the set is fixed, so no input can grow a collision chain in it. Keyed by
     /// bytes, so a word lower-cased on the stack needs no UTF-8 check to be looked up.
-    set: OnceLock<rustc_hash::FxHashSet<&'static [u8]>>,
+    set: rustc_hash::FxHashSet<&'static [u8]>,
+    /// For each length below 32, which first bytes the list's words of that length start
+    /// with (a bit per letter a–z, one for anything else): most words looked up are not in
+    /// the list, and most of those are turned away here without hashing.
+    shapes: [u32; 32],
+}
+
+/// The bit of a word's first byte in [`Index::shapes`].
+fn shape_bit(first: u8) -> u32 {
+    match first {
+        b'a'..=b'z' => 1 << (first - b'a'),
+        _ => 1 << 26,
+    }
 }
 
 impl WordSet {
     pub const fn new(words: &'static [&'static str]) -> WordSet {
         WordSet {
             words,
-            set: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 
@@ -24,9 +40,23 @@ impl WordSet {
     }
 
     fn contains_bytes(&self, w: &[u8]) -> bool {
-        self.set
-            .get_or_init(|| self.words.iter().map(|w| w.as_bytes()).collect())
-            .contains(w)
+        let index = self.index.get_or_init(|| {
+            let mut shapes = [0u32; 32];
+            for w in self.words.iter().map(|w| w.as_bytes()) {
+                if let (Some(&first), Some(shape)) = (w.first(), shapes.get_mut(w.len())) {
+                    *shape |= shape_bit(first);
+                }
+            }
+            Index {
+                set: self.words.iter().map(|w| w.as_bytes()).collect(),
+                shapes,
+            }
+        });
+        match (w.first(), index.shapes.get(w.len())) {
+            (None, _) => index.set.contains(w),
+            (Some(&first), Some(shape)) if shape & shape_bit(first) == 0 => false,
+            _ => index.set.contains(w),
+        }
     }
 
     /// Is `w`, lower-cased, in the list? Short ASCII words are lower-cased on the stack (this
