@@ -128,6 +128,7 @@ fn a_person_who_meets_a_named_person_is_a_meeting() {
             "Partistyrelsen möttes senast förra veckan.",
             "The prime minister will visit Riverton on Monday and meet emergency crews.",
             "She met families of the victims on Tuesday.",
+            "Envoys from six countries gathered on Tuesday.",
         ],
     );
 }
@@ -254,6 +255,8 @@ fn look_alikes_do_not_match() {
         ("Han hjälpte polisen att stoppa mannen.", "aid.halted"),
         ("The plan is dead in the water.", "casualties"),
         ("He will visit his mother.", "meeting"),
+        ("“We will not give up,” the envoy said.", "meeting"),
+        ("The Egyptian delegation left Cairo on Monday.", "meeting"),
         ("Avoid long journeys to visit NNRs.", "meeting"),
         ("Meeting the deadline will be hard.", "meeting"),
         ("The talks reached a dead end.", "casualties"),
