@@ -191,6 +191,21 @@ fn aid_stopped_or_resumed_either_way_round() {
     each_is("aid.resumed", &["Nödhjälpen har återupptagits."]);
 }
 
+/// A pause in the fighting, however it is said, is a ceasefire.
+#[test]
+fn fighting_stopped_or_paused_is_a_ceasefire() {
+    each_is(
+        "ceasefire",
+        &[
+            "Israel and Hamas agreed to a four-day pause in fighting.",
+            "A humanitarian pause began at 7am.",
+            "Both sides agreed to stop fighting.",
+            "Hostilities ceased at midnight.",
+            "Stridigheterna har upphört.",
+        ],
+    );
+}
+
 /// Quakes, storms and other disasters named in Swedish as well as English.
 #[test]
 fn disasters_are_named_in_both_languages() {
