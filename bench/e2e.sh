@@ -10,6 +10,9 @@
 #   GUARANTEES=at_least_once PHASES=latency bench/e2e.sh   # a subset (default: both, both)
 #   ROUNDS=3 WARMUP_ROUNDS=1 bench/e2e.sh   # backlog rounds (pass-through, then redline, each
 #                                           # round) after untimed warm-up rounds; median ratio
+#   CEILING=1 bench/e2e.sh   # each backlog round also runs the pass-through as redline with an
+#                            # engine that costs nothing (precomputed outputs, same records to the
+#                            # same topics): the most any engine could reach on this machine
 #
 # Without $REDLINE_TEST_BROKERS it starts its own broker (scripts/test-broker, instance dir
 #   $BENCH_BROKER_DIR, default /tmp/redline-bench-broker) set up as Kafka's own start script
@@ -90,8 +93,8 @@ start_run() { # prefix guarantee -> pid in RUN_PID, waits until /readyz
   done
   echo "redline run never became ready; log: $LOGS/$1.log" >&2; exit 1
 }
-start_pt() { # input output group guarantee
-  REDLINE_PROCESSING_GUARANTEE="$4" "$PT" "$B" "$1" "$2" "$3" >"$LOGS/$3.log" 2>&1 &
+start_pt() { # input output group guarantee [corpus files: the zero-cost-engine ceiling]
+  REDLINE_PROCESSING_GUARANTEE="$4" "$PT" "$B" "$1" "$2" "$3" "${@:5}" >"$LOGS/$3.log" 2>&1 &
   PT_PID=$!; PIDS+=("$PT_PID")
   for _ in $(seq 1 600); do
     if grep -q "partitions assigned" "$LOGS/$3.log"; then return; fi
@@ -114,7 +117,7 @@ for G in $GUARANTEES; do
   id="bench-$$-$(date +%s)-$G"
   if [[ " $PHASES " == *" backlog "* ]]; then
     # ---- throughput over a backlog: warm-up rounds (not shown), then ROUNDS measured ones
-    ratios=()
+    ratios=() zratios=()
     for r in $(seq 1 $((WARMUP_ROUNDS + ROUNDS))); do
       idr="$id-r$r"
       create "$idr"; create "$idr-pt"
@@ -131,13 +134,30 @@ for G in $GUARANTEES; do
       rl=$("$EB" measure "$B" "$idr.versions" "$idr.revisions" "$N")
       rlcpu="$(( $(cpu_ms "$RUN_PID") - c0 )) / $(( $(cpu_ms "$BROKER_PID") - b0 ))"
       kill "$RUN_PID"; wait "$RUN_PID" || true
+      if [ -n "${CEILING:-}" ]; then
+        create "$idr-zero"
+        start_pt "$idr.versions" "$idr-zero" "$idr-zerog" "$G" "${CORPUS[@]}"
+        c0=$(cpu_ms "$PT_PID") b0=$(cpu_ms "$BROKER_PID")
+        zr=$("$EB" measure "$B" "$idr.versions" "$idr-zero.revisions" "$N")
+        zrcpu="$(( $(cpu_ms "$PT_PID") - c0 )) / $(( $(cpu_ms "$BROKER_PID") - b0 ))"
+        kill "$PT_PID"; wait "$PT_PID" || true
+      fi
       (( r > WARMUP_ROUNDS )) || continue
       ptv=$(field "$pt" throughput_per_s) rlv=$(field "$rl" throughput_per_s)
       ratios+=("$(python3 -c "print(round($rlv / $ptv, 3))")")
       echo "| $G | pass-through, backlog (round $((r - WARMUP_ROUNDS))); CPU ms process / broker: $ptcpu | $N | $ptv | | | |"
       echo "| $G | redline, backlog (round $((r - WARMUP_ROUNDS))), ratio ${ratios[-1]}; CPU ms process / broker: $rlcpu | $N | $rlv | | | |"
+      if [ -n "${CEILING:-}" ]; then
+        zv=$(field "$zr" throughput_per_s)
+        zratios+=("$(python3 -c "print(round($zv / $ptv, 3))")")
+        echo "| $G | redline's outputs, engine cost zero (round $((r - WARMUP_ROUNDS))), ratio ${zratios[-1]}; CPU ms process / broker: $zrcpu | $N | $zv | | | |"
+      fi
     done
-    echo "| $G | median ratio redline / pass-through over $ROUNDS rounds: $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') | | | | | |"
+    median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+    echo "| $G | median ratio redline / pass-through over $ROUNDS rounds: $(median "${ratios[@]}") | | | | | |"
+    if [ -n "${CEILING:-}" ]; then
+      echo "| $G | median ratio engine-cost-zero / pass-through over $ROUNDS rounds: $(median "${zratios[@]}") | | | | | |"
+    fi
   fi
   if [[ " $PHASES " == *" latency "* ]]; then
     # ---- latency at a steady rate: the pass-through alone, then redline alone
