@@ -82,6 +82,11 @@ static CONNECTORS: lexicon::WordSet = lexicon::WordSet::new(&[
     "ben", "del", "dos", "das", "y",
 ]);
 
+/// A lower-case particle that joins the parts of a name ("von", "de", "al").
+pub fn is_particle(w: &str) -> bool {
+    lower_in(w, &CONNECTORS)
+}
+
 /// Starts with a capital, or is a particle-joined name part ("al-Rashid", "bin-Salman").
 pub fn is_capitalised(w: &str) -> bool {
     let upper_at = |i: usize| w[i..].chars().next().is_some_and(char::is_uppercase);
@@ -138,9 +143,15 @@ pub fn name_runs(ws: &[Word<'_>]) -> Vec<NameRun> {
         // A capitalised word starts a run unless it is a common word that is not a title.
         // A party's letter in brackets after a politician ("Stefan Löfven (S)") names no one.
         let party_letters = matches!(ws[i].punct_before, Some('(' | '[')) && w.len() <= 2;
+        // "Jan" is a month before a date and a first name before a surname ("Jan Egeland").
+        let first_name = w == "Jan"
+            && ws[i].punct_after.is_none()
+            && ws
+                .get(i + 1)
+                .is_some_and(|n| is_capitalised(n.text) || lower_in(n.text, &CONNECTORS));
         let starts_run = !party_letters
             && is_capitalised(w)
-            && (!lower_in(w, &lexicon::NOT_NAMES) || lexicon::is_title(w));
+            && (!lower_in(w, &lexicon::NOT_NAMES) || lexicon::is_title(w) || first_name);
         if !starts_run {
             i += 1;
             continue;

@@ -5,6 +5,8 @@
 
 use super::lexicon;
 use super::names::{self, NameRun, Word};
+use regex::Regex;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuoteInfo {
@@ -355,6 +357,7 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         last = sp.close_end;
     }
     frame.push_str(&sentence[last..]);
+    let frame = subject_before_inverted_verb(frame);
     let ws = names::words(&frame);
     let total_words = word_count(sentence);
     let frame_words = ws.len();
@@ -491,6 +494,26 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
     Some(QuoteInfo { text, speaker })
 }
 
+/// French puts a pronoun subject after its verb, joined by hyphens ("a-t-il déclaré",
+/// "explique-t-elle", "dit-il"). The frame gets it in the order the attribution rules read
+/// ("il a déclaré"), padded with spaces so that every offset stays where it was.
+fn subject_before_inverted_verb(frame: String) -> String {
+    static INVERSION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(\p{L}+)-(?:t-)?(il|elle|ils|elles|on)\b").expect("compiles")
+    });
+    if !frame.contains("-il") && !frame.contains("-elle") && !frame.contains("-on") {
+        return frame;
+    }
+    INVERSION
+        .replace_all(&frame, |c: &regex::Captures<'_>| {
+            let whole = c.get(0).map_or(0, |m| m.len());
+            let reordered = format!("{} {}", &c[2], &c[1]);
+            let pad = whole.saturating_sub(reordered.len());
+            reordered + &" ".repeat(pad)
+        })
+        .into_owned()
+}
+
 /// A pronoun right before or after a speech verb: "she said", "säger han", "he has
 /// since told".
 fn said_by_pronoun(ws: &[Word<'_>]) -> bool {
@@ -553,6 +576,17 @@ fn attributed_speaker(
     }
     if agency.is_some() {
         return agency;
+    }
+    // German „…“, so Innenministerin Nancy Faeser: "so" right after the quotation names its
+    // source (anywhere else it is an adverb, in German as in English).
+    let so = ws.iter().position(|w| {
+        w.text == "so"
+            && spans
+                .iter()
+                .any(|sp| sp.close_end <= w.start && frame[sp.close_end..w.start].trim() == ",")
+    });
+    if let Some(s) = so.and_then(|i| speaker_starting_at(ws, &runs, i + 1, ctx)) {
+        return Some(s);
     }
     // "Okafor: “…”"
     let before_quote = frame[..quote_pos].trim_end();
@@ -632,11 +666,20 @@ fn speaker_at_verb(
     // "Okafor said", "Okafor, the foreign minister, said", "she said"; else the subject
     // after the verb, as Swedish puts it after a fronted adverbial ("Strax före klockan 18
     // meddelade publiceringschefen på Ekot, Klas Wolf-Watz, att …").
-    speaker_ending_at(ws, runs, vi, ctx).or_else(|| {
-        (!listener_follows && ws[vi + vn - 1].punct_after.is_none())
-            .then(|| speaker_starting_at(ws, runs, after, ctx))
-            .flatten()
-    })
+    speaker_ending_at(ws, runs, vi, ctx)
+        .or_else(|| {
+            (!listener_follows && ws[vi + vn - 1].punct_after.is_none())
+                .then(|| speaker_starting_at(ws, runs, after, ctx))
+                .flatten()
+        })
+        .or_else(|| {
+            // «…», añadió. Languages that drop the subject pronoun: a verb alone after the
+            // quotation is said by whoever "he" or "she" would be.
+            let alone = ws[vi + vn - 1].punct_after.is_some();
+            (inverted && vi == 0 && alone)
+                .then(|| ctx.pronoun_referent())
+                .flatten()
+        })
 }
 
 /// The speaker a name run gives: its name, without an owner before it ("TV4:s Ann Tiberg",
@@ -659,7 +702,12 @@ fn speaker_starting_at(
     ctx: &SpeakerContext,
 ) -> Option<String> {
     let w = ws.get(i)?;
-    if is_pronoun(w.text) {
+    // "ha detto il sindaco Marco Rossi": the Italian article is no French pronoun.
+    let article = w.punct_after.is_none()
+        && ws
+            .get(i + 1)
+            .is_some_and(|n| names::is_capitalised(n.text) || lexicon::is_title(n.text));
+    if is_pronoun(w.text) && !article {
         return ctx.pronoun_referent();
     }
     if let Some(run) = runs.iter().find(|r| r.start == i) {
@@ -683,12 +731,29 @@ fn speaker_starting_at(
                 k > 0 && !cut && phrase.iter().all(|p: &&str| !names::is_capitalised(p));
             // "said police spokesman Tommy Nyman", "said the minister, Amina Okafor": the
             // name wins over the role words before it.
-            // "säger statsminister Löfven": a title names the one-word name after it too.
+            // "säger statsminister Löfven": a title names the one-word name after it too, as
+            // does any role before a person named earlier ("sade en allvarlig Trump").
             let after_title = lexicon::is_title(ws[i + k - 1].text);
             if roles_only
-                && (run.is_person() || after_title || ws[i + k - 1].punct_after == Some(','))
+                && (run.is_person()
+                    || after_title
+                    || ws[i + k - 1].punct_after == Some(',')
+                    || ctx.knows(&run.name))
             {
-                return Some(resolve_run(run, ctx));
+                // "säger von Eckermann": a name's particle stays with it.
+                let particles = match run.titles.is_empty() {
+                    true => phrase
+                        .iter()
+                        .rev()
+                        .take_while(|p| names::is_particle(p))
+                        .count(),
+                    false => 0,
+                };
+                let name = resolve_run(run, ctx);
+                return Some(match &phrase[phrase.len() - particles..] {
+                    [] => name,
+                    p => format!("{} {name}", p.join(" ")),
+                });
             }
         }
         // "skriver polisen i ett uttalande.", "said a spokesman for the ministry.": the role
@@ -898,6 +963,30 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
                     | "two"
                     | "three"
                     | "many"
+                    // articles of the other languages whose speakers follow the verb
+                    | "le"
+                    | "la"
+                    | "les"
+                    | "un"
+                    | "une"
+                    | "der"
+                    | "die"
+                    | "das"
+                    | "ein"
+                    | "eine"
+                    | "el"
+                    | "los"
+                    | "las"
+                    | "una"
+                    | "il"
+                    | "lo"
+                    | "gli"
+                    | "het"
+                    | "een"
+                    | "o"
+                    | "os"
+                    | "um"
+                    | "uma"
             )
         })
         .collect();
@@ -1875,5 +1964,104 @@ mod tests {
         );
         let quote = find_quote("“We will reopen it soon,” he said.", &ctx).unwrap();
         assert_eq!(quote.speaker.as_deref(), Some("official"));
+    }
+
+    #[test]
+    fn speakers_are_found_after_the_speech_verbs_and_titles_of_other_european_languages() {
+        for (sentence, expected) in [
+            (
+                "« Nous ne partirons pas », a déclaré le ministre de l'Intérieur, Gérald Darmanin.",
+                "Gérald Darmanin",
+            ),
+            (
+                "« Les convois sont bloqués », a indiqué Marc Dubois, porte-parole de l'ONU.",
+                "Marc Dubois",
+            ),
+            ("« Il faut agir », a confié Anne Roux à l'AFP.", "Anne Roux"),
+            (
+                "„Wir bleiben hier“, sagte Bürgermeisterin Anna Schmidt.",
+                "Anna Schmidt",
+            ),
+            (
+                "„Wir prüfen alle Optionen“, so Innenministerin Nancy Faeser.",
+                "Nancy Faeser",
+            ),
+            (
+                "„Die Hilfe kommt nicht an“, warnte die Ministerin Klara Weber.",
+                "Klara Weber",
+            ),
+            (
+                "«La situación es grave», señaló el presidente del Gobierno, Pedro Sánchez.",
+                "Pedro Sánchez",
+            ),
+            (
+                "«Non ce ne andremo», ha detto il sindaco Marco Rossi.",
+                "Marco Rossi",
+            ),
+            (
+                "\"We blijven hier\", zei burgemeester Jan de Vries.",
+                "Jan de Vries",
+            ),
+            (
+                "\"De situatie is ernstig\", aldus premier Mark Rutte.",
+                "Mark Rutte",
+            ),
+            (
+                "– Det er en alvorlig situation, udtaler statsminister Mette Frederiksen.",
+                "Mette Frederiksen",
+            ),
+            (
+                "\"Não vamos desistir\", declarou o presidente Lula.",
+                "Lula",
+            ),
+            // "Jan" before a surname is a first name, not January.
+            ("“We stay here,” said Jan Egeland.", "Jan Egeland"),
+        ] {
+            assert_speaker(sentence, Some(expected));
+        }
+    }
+
+    #[test]
+    fn an_inverted_or_dropped_pronoun_refers_to_the_last_person_named() {
+        for (intro, quote) in [
+            (
+                "Le maire Jean Dupont est arrivé lundi.",
+                "« Nous ne partirons pas », a-t-il déclaré.",
+            ),
+            (
+                "Le maire Jean Dupont est arrivé lundi.",
+                "« Il faut agir vite », explique-t-il.",
+            ),
+            (
+                "El alcalde Jean Dupont llegó el lunes.",
+                "«No nos vamos a rendir», añadió.",
+            ),
+        ] {
+            assert_eq!(
+                speaker_of_last(&[intro, quote]).as_deref(),
+                Some("Jean Dupont"),
+                "{quote}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_role_before_a_person_named_earlier_names_that_person_particle_and_all() {
+        assert_eq!(
+            speaker_of_last(&[
+                "President Donald Trump visited Texas.",
+                "– Vi är med er, sade en allvarlig Trump på måndagen.",
+            ])
+            .as_deref(),
+            Some("Trump")
+        );
+        assert_eq!(
+            speaker_of_last(&[
+                "Peder von Eckermann vann.",
+                "– En makalös känsla, säger von Eckermann till TT.",
+            ])
+            .as_deref(),
+            Some("von Eckermann")
+        );
     }
 }
