@@ -337,3 +337,48 @@ fn swedish_letters_stay_distinct_and_invisible_hyphens_do_not_split_words() {
     // Upper-case non-ASCII letters match their lower-case pattern.
     assert!(cats("UPPKÖPET AV BOLAGET ÄR KLART.").contains(&"business".to_string()));
 }
+
+/// The main categories in the other languages whose quotes are read (French, German, Spanish,
+/// Italian, Dutch, Norwegian, Danish), and their look-alikes in English.
+#[test]
+fn categories_are_found_in_the_other_languages_of_the_quote_rules() {
+    let cases = [
+        ("Une réunion est prévue lundi à Genève.", "meeting"),
+        ("Das Treffen der Außenminister beginnt am Montag.", "meeting"),
+        ("La ayuda humanitaria se reanudó el martes.", "aid.resumed"),
+        ("Les livraisons d'aide ont été suspendues.", "aid.halted"),
+        ("Die Hilfslieferungen wurden gestoppt.", "aid.halted"),
+        ("Un cessez-le-feu est entré en vigueur.", "ceasefire"),
+        ("Die Waffenruhe hält seit Montag.", "ceasefire"),
+        ("Des frappes aériennes ont visé le port.", "military.strike"),
+        ("Au moins 12 personnes ont été tuées.", "casualties"),
+        ("Mindestens 12 Menschen wurden getötet.", "casualties"),
+        ("Al menos 15 muertos en el ataque.", "casualties"),
+        ("Un séisme de magnitude 6 a frappé la région.", "disaster"),
+        ("Le ministre a démissionné.", "personnel"),
+        ("Trois otages ont été libérés.", "prisoner.release"),
+        (
+            "Rectificatif : une version précédente de cet article indiquait un mauvais chiffre.",
+            "correction",
+        ),
+    ];
+    for (text, cat) in cases {
+        assert!(
+            cats(text).iter().any(|c| c == cat),
+            "{text:?} should be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+    // "Réunion" is an island, "Tues" a day, "blesses" a verb and an aide a person.
+    for (text, cat) in [
+        ("Foreign travel advice: Réunion", "meeting"),
+        ("He blesses the crowd on Tues.", "casualties"),
+        ("An aide said the talks had stopped.", "aid.halted"),
+    ] {
+        assert!(
+            !cats(text).iter().any(|c| c == cat),
+            "{text:?} should not be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+}
