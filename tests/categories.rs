@@ -344,7 +344,10 @@ fn swedish_letters_stay_distinct_and_invisible_hyphens_do_not_split_words() {
 fn categories_are_found_in_the_other_languages_of_the_quote_rules() {
     let cases = [
         ("Une réunion est prévue lundi à Genève.", "meeting"),
-        ("Das Treffen der Außenminister beginnt am Montag.", "meeting"),
+        (
+            "Das Treffen der Außenminister beginnt am Montag.",
+            "meeting",
+        ),
         ("La ayuda humanitaria se reanudó el martes.", "aid.resumed"),
         ("Les livraisons d'aide ont été suspendues.", "aid.halted"),
         ("Die Hilfslieferungen wurden gestoppt.", "aid.halted"),
