@@ -768,6 +768,12 @@ fn speaker_starting_at(
         if !cut {
             phrase.push(w.text);
         }
+        // "said one resident, Maria Lopez, 45": the person named after the role's comma.
+        if w.punct_after == Some(',') && !cut && phrase.iter().all(|p| !names::is_capitalised(p)) {
+            if let Some(run) = runs.iter().find(|r| r.start == i + k + 1 && r.is_person()) {
+                return Some(resolve_run(run, ctx));
+            }
+        }
         if w.punct_after.is_some() {
             terminated = true;
             break;
@@ -2062,6 +2068,22 @@ mod tests {
             ])
             .as_deref(),
             Some("von Eckermann")
+        );
+    }
+
+    #[test]
+    fn a_person_named_after_a_role_and_its_comma_or_after_a_long_title_speaks() {
+        assert_speaker(
+            "“We have no water left at all,” said one resident, Maria Lopez, 45.",
+            Some("Maria Lopez"),
+        );
+        assert_speaker(
+            "“This is a catastrophe,” said UN Emergency Relief Coordinator Martin Griffiths.",
+            Some("Martin Griffiths"),
+        );
+        assert_speaker(
+            "“This is unacceptable,” House Speaker Nancy Pelosi told reporters.",
+            Some("Nancy Pelosi"),
         );
     }
 }
