@@ -177,10 +177,58 @@ fn is_ignorable(w: &str) -> bool {
     lexicon::IGNORABLE.contains(w)
 }
 
-/// The same words, forgiving typos, joined/split words, articles and reordering.
+/// An English contraction as the words it stands for (tokens have lost their apostrophes:
+/// "didn't" is "didnt"). Only the ones that cannot be another word: "its", "were", "hell"
+/// and "well" stay as they are.
+fn expansion(w: &str) -> Option<&'static [&'static str]> {
+    Some(match w {
+        "dont" => &["do", "not"],
+        "doesnt" => &["does", "not"],
+        "didnt" => &["did", "not"],
+        "isnt" => &["is", "not"],
+        "arent" => &["are", "not"],
+        "wasnt" => &["was", "not"],
+        "werent" => &["were", "not"],
+        "hasnt" => &["has", "not"],
+        "havent" => &["have", "not"],
+        "hadnt" => &["had", "not"],
+        "wont" => &["will", "not"],
+        "cant" | "cannot" => &["can", "not"],
+        "couldnt" => &["could", "not"],
+        "wouldnt" => &["would", "not"],
+        "shouldnt" => &["should", "not"],
+        "mustnt" => &["must", "not"],
+        "theyre" => &["they", "are"],
+        "youre" => &["you", "are"],
+        "theyve" => &["they", "have"],
+        "weve" => &["we", "have"],
+        "ive" => &["i", "have"],
+        "theyll" => &["they", "will"],
+        "itll" => &["it", "will"],
+        "thats" => &["that", "is"],
+        "theres" => &["there", "is"],
+        _ => return None,
+    })
+}
+
+/// The words of a sentence without ignorable ones, contractions written out.
+fn content_words<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(words.len());
+    for &w in words {
+        match expansion(w) {
+            Some(full) => out.extend_from_slice(full),
+            None if !is_ignorable(w) => out.push(w),
+            None => {}
+        }
+    }
+    out
+}
+
+/// The same words, forgiving typos, joined/split words, articles, contractions and
+/// reordering.
 pub fn same_words(old: &[&str], new: &[&str]) -> bool {
-    let a: Vec<&str> = old.iter().copied().filter(|w| !is_ignorable(w)).collect();
-    let b: Vec<&str> = new.iter().copied().filter(|w| !is_ignorable(w)).collect();
+    let a = content_words(old);
+    let b = content_words(new);
     if a == b {
         return true;
     }
@@ -290,6 +338,33 @@ mod tests {
 
     fn verdict(a: &str, b: &str) -> Verdict {
         compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
+    }
+
+    #[test]
+    fn a_contraction_written_out_is_cosmetic_and_a_negation_added_is_not() {
+        for (a, b) in [
+            (
+                "The minister didn't attend the talks.",
+                "The minister did not attend the talks.",
+            ),
+            ("They can't leave the city.", "They cannot leave the city."),
+            ("They're ready to talk.", "They are ready to talk."),
+            (
+                "It won’t reopen on Monday.",
+                "It will not reopen on Monday.",
+            ),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::Cosmetic, "{a} → {b}");
+        }
+        for (a, b) in [
+            (
+                "The minister did attend the talks.",
+                "The minister didn't attend the talks.",
+            ),
+            ("They can leave the city.", "They can't leave the city."),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::Changed, "{a} → {b}");
+        }
     }
 
     #[test]
