@@ -87,6 +87,47 @@ pub static ABBREVIATIONS: WordSet = WordSet::new(&[
     "resp", "jfr", "ev", "fr.o.m", "t.o.m", "mme", "mlle", "m", "z.b", "bzw", "usw", "sr", "sra",
 ]);
 
+/// Words that count the dead or hurt ("killed", "death toll", "omkom"): a sentence with one
+/// of them and a figure gives a toll.
+pub static TOLL_WORDS: WordSet = WordSet::new(&[
+    "killed",
+    "dead",
+    "deaths",
+    "died",
+    "toll",
+    "wounded",
+    "injured",
+    "hurt",
+    "casualties",
+    "fatalities",
+    "lives",
+    "döda",
+    "dödade",
+    "dödats",
+    "dödades",
+    "omkom",
+    "omkommit",
+    "omkomna",
+    "dödsoffer",
+    "dödssiffran",
+    "dödstalet",
+    "skadade",
+    "skadades",
+    "sårade",
+    "morts",
+    "tués",
+    "blessés",
+    "toten",
+    "todesopfer",
+    "getötet",
+    "verletzte",
+    "muertos",
+    "heridos",
+    "fallecidos",
+    "morti",
+    "feriti",
+]);
+
 /// Verbs and phrases that attribute speech, per language. Multi-word entries match as phrases.
 pub static SPEECH_VERBS: WordSet = WordSet::new(&[
     // English
