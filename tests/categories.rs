@@ -385,3 +385,46 @@ fn categories_are_found_in_the_other_languages_of_the_quote_rules() {
         );
     }
 }
+
+/// Sessions held, ministers fired, captives freed, the missing and fighting on the ground; and
+/// what only looks like them.
+#[test]
+fn sessions_firings_freed_captives_the_missing_and_fighting_are_their_categories() {
+    for (text, cat) in [
+        (
+            "The UN Security Council will hold an emergency session on Monday.",
+            "meeting",
+        ),
+        ("The president fired his defence minister.", "personnel"),
+        (
+            "Two journalists were freed after 100 days in captivity.",
+            "prisoner.release",
+        ),
+        ("Seven people remain missing.", "casualties"),
+        ("Tre personer saknas fortfarande.", "casualties"),
+        (
+            "Fighting broke out again near the airport.",
+            "military.strike",
+        ),
+    ] {
+        assert!(
+            cats(text).iter().any(|c| c == cat),
+            "{text:?} should be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+    for (text, cat) in [
+        (
+            "He was released from hospital on Monday.",
+            "prisoner.release",
+        ),
+        ("Both sides agreed to stop the fighting.", "military.strike"),
+        ("The company fired back at its critics.", "personnel"),
+    ] {
+        assert!(
+            !cats(text).iter().any(|c| c == cat),
+            "{text:?} should not be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+}
