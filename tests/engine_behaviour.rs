@@ -667,6 +667,16 @@ fn a_correction_note_is_one_high_severity_fact_added() {
 }
 
 #[test]
+fn a_note_that_the_story_was_updated_to_correct_it_is_a_correction_not_furniture() {
+    let new =
+        format!("{BODY}\n\nThis story has been updated to correct the number of people killed.");
+    let events = diff(BODY, &new);
+    assert_eq!(kinds(&events), vec![Kind::FactAdded]);
+    assert!(events[0].categories.contains(&"correction".to_string()));
+    assert_eq!(events[0].severity, Severity::High);
+}
+
+#[test]
 fn stale_duplicate_and_conflicting_versions_emit_nothing_and_are_recorded() {
     let engine = Engine::with_defaults();
     let v1 = version(1, "H", BODY);
