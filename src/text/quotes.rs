@@ -3,7 +3,7 @@
 //! pronoun referring back to the last person named, or a quote continuing the last speaker's.
 //! Scare quotes around a word or a short name are not quotations.
 
-use super::lexicon;
+use super::lexicon::{self, Gender};
 use super::names::{self, NameRun, Word};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -34,8 +34,15 @@ pub struct SpeakerContext {
     /// asked for every reused sentence, and SipHash was a third of that; still keyed per
     /// process, since the names come from input.
     people: ahash::AHashSet<Name>,
+    /// Names (as given, and surnames) whose gender the story shows, by a first name or a
+    /// form of address; and the last few people named, latest last, for "she" and "he".
+    genders: Vec<(Name, Gender)>,
+    recent: Vec<Name>,
     log: std::cell::RefCell<Option<ContextUse>>,
 }
+
+/// How many of the last people named a pronoun may reach back to.
+const RECENT_PEOPLE: usize = 6;
 
 /// A name or role word as the context holds it: inline up to 24 bytes, so logging and
 /// replaying a sentence's use of the context rarely allocates.
@@ -45,11 +52,11 @@ type Name = compact_str::CompactString;
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Read {
     SinceQuoteAtMost(usize, bool),
-    LastPerson(Option<Name>),
     LastSpeaker(Option<Name>),
     Knows(Name, bool),
     RoleHolder(Name, Option<Name>),
     Introduced(Option<Name>),
+    Referent(Option<Gender>, Option<Name>),
 }
 
 /// An update a sentence unit made to the context.
@@ -57,6 +64,7 @@ enum Read {
 enum Write {
     LastPerson(Name),
     Person(Name),
+    Gender(Name, Gender),
     Role(Name, Name),
     LastSpeaker(Name),
     Introduced(Option<Name>),
@@ -99,12 +107,46 @@ impl SpeakerContext {
     fn holds(&self, r: &Read) -> bool {
         match r {
             Read::SinceQuoteAtMost(n, answer) => (self.since_quote <= *n) == *answer,
-            Read::LastPerson(p) => self.last_person == *p,
             Read::LastSpeaker(s) => self.last_speaker == *s,
             Read::Knows(w, answer) => self.people.contains(w) == *answer,
             Read::RoleHolder(role, p) => self.holder(role) == p.as_ref(),
             Read::Introduced(p) => self.introduced == *p,
+            Read::Referent(g, p) => self.referent(*g) == *p,
         }
+    }
+
+    /// A person's gender, if the story showed it: by the name or surname recorded with one,
+    /// else by the first name.
+    fn gender_of(&self, person: &str) -> Option<Gender> {
+        let surname = person.rsplit(' ').next().unwrap_or(person);
+        self.genders
+            .iter()
+            .rev()
+            .find(|(n, _)| n == person || n == surname)
+            .map(|(_, g)| *g)
+            .or_else(|| {
+                let (first, _) = person.split_once(' ')?;
+                lexicon::first_name_gender(first)
+            })
+    }
+
+    /// Who a pronoun of this gender refers to: the last person named whom the story does not
+    /// show to be of the other gender; the last person named if every recent one is.
+    fn referent(&self, gender: Option<Gender>) -> Option<Name> {
+        let last = self.last_person.as_ref()?;
+        let Some(g) = gender else {
+            return Some(last.clone());
+        };
+        let fits = |p: &Name| self.gender_of(p).is_none_or(|h| h == g);
+        if fits(last) {
+            return Some(last.clone());
+        }
+        self.recent
+            .iter()
+            .rev()
+            .find(|p| fits(p))
+            .or(Some(last))
+            .cloned()
     }
 
     /// The latest person known by this role. Roles are compared in their base form, and a
@@ -150,9 +192,10 @@ impl SpeakerContext {
 
     /// The last person named, else the last speaker if one person could be meant: who "she"
     /// or "he" is ("the protesters" are not "he").
-    fn pronoun_referent(&self) -> Option<String> {
-        let person = self.last_person.clone();
-        self.log_read(Read::LastPerson(person.clone()));
+    fn pronoun_referent(&self, pronoun: Option<&str>) -> Option<String> {
+        let gender = pronoun.and_then(lexicon::pronoun_gender);
+        let person = self.referent(gender);
+        self.log_read(Read::Referent(gender, person.clone()));
         person
             .map(String::from)
             .or_else(|| self.last_speaker().filter(|s| !lexicon::is_plural_role(s)))
@@ -198,7 +241,21 @@ impl SpeakerContext {
             }
         }
         match w {
-            Write::LastPerson(p) => set(&mut self.last_person, p),
+            Write::LastPerson(p) => {
+                set(&mut self.last_person, p);
+                if self.recent.last() != Some(p) {
+                    self.recent.retain(|q| q != p);
+                    if self.recent.len() == RECENT_PEOPLE {
+                        self.recent.remove(0);
+                    }
+                    self.recent.push(p.clone());
+                }
+            }
+            Write::Gender(name, g) => {
+                if !self.genders.iter().any(|(n, h)| n == name && h == g) {
+                    self.genders.push((name.clone(), *g));
+                }
+            }
             Write::Person(surname) => {
                 if !self.people.contains(surname) {
                     self.people.insert(surname.clone());
@@ -677,7 +734,7 @@ fn speaker_at_verb(
             // quotation is said by whoever "he" or "she" would be.
             let alone = ws[vi + vn - 1].punct_after.is_some();
             (inverted && vi == 0 && alone)
-                .then(|| ctx.pronoun_referent())
+                .then(|| ctx.pronoun_referent(None))
                 .flatten()
         })
 }
@@ -708,7 +765,7 @@ fn speaker_starting_at(
             .get(i + 1)
             .is_some_and(|n| names::is_capitalised(n.text) || lexicon::is_title(n.text));
     if is_pronoun(w.text) && !article {
-        return ctx.pronoun_referent();
+        return ctx.pronoun_referent(Some(w.text));
     }
     if let Some(run) = runs.iter().find(|r| r.start == i) {
         if is_possessive(ws[run.end - 1].text) {
@@ -880,7 +937,7 @@ fn speaker_ending_at(
     }
     let prev = &ws[verb - 1];
     if is_pronoun(prev.text) {
-        return ctx.pronoun_referent();
+        return ctx.pronoun_referent(Some(prev.text));
     }
     // Appositive: "Okafor, the foreign minister, said" / "Okafor, 54, said". The name before
     // it speaks, even when the appositive ends in a name ("Maria Rankka, vd på Stockholms
@@ -1171,6 +1228,19 @@ pub fn observe_names(
     for run in runs {
         let known = ctx.knows(&run.name) || ctx.knows(run.surname());
         if run.is_person() || known {
+            // "Mrs Ana Reyes", "Amina Okafor": who "she" may be, before she is named.
+            let gender = run
+                .titles
+                .iter()
+                .find_map(|t| lexicon::title_gender(t))
+                .or_else(|| {
+                    let (first, _) = run.name.split_once(' ')?;
+                    lexicon::first_name_gender(first)
+                });
+            if let Some(g) = gender {
+                ctx.write(Write::Gender(Name::from(run.name.as_str()), g));
+                ctx.write(Write::Gender(Name::from(run.surname()), g));
+            }
             ctx.write(Write::LastPerson(Name::from(run.name.as_str())));
             ctx.write(Write::Person(Name::from(run.surname())));
             // Title words inside the run ("Kinas FN-ambassadör Liu Jieyi") and around it.
@@ -2085,5 +2155,53 @@ mod tests {
             "“This is unacceptable,” House Speaker Nancy Pelosi told reporters.",
             Some("Nancy Pelosi"),
         );
+    }
+
+    #[test]
+    fn he_and_she_skip_the_last_person_named_when_the_story_shows_the_other_gender() {
+        for (sentences, expected) in [
+            (
+                &[
+                    "General Tomas Brandt arrived first. Amina Okafor arrived later.",
+                    "“We are ready,” he said.",
+                ],
+                "Tomas Brandt",
+            ),
+            (
+                &[
+                    "Amina Okafor arrived first. General Tomas Brandt arrived later.",
+                    "“We are ready,” she said.",
+                ],
+                "Amina Okafor",
+            ),
+            (
+                &[
+                    "Mrs Reyes arrived first. Mr Brandt came later.",
+                    "“We are ready,” she said.",
+                ],
+                "Reyes",
+            ),
+            (
+                &[
+                    "Stefan Löfven talade i riksdagen. Anna Kinberg Batra lyssnade.",
+                    "– Vi är redo, säger han.",
+                ],
+                "Stefan Löfven",
+            ),
+            // A name that shows no gender is not skipped.
+            (
+                &[
+                    "Amina Okafor arrived first. Johnny Magnusson arrived later.",
+                    "“We are ready,” he said.",
+                ],
+                "Johnny Magnusson",
+            ),
+        ] {
+            assert_eq!(
+                speaker_of_last(sentences).as_deref(),
+                Some(expected),
+                "{sentences:?}"
+            );
+        }
     }
 }
