@@ -667,6 +667,23 @@ fn a_correction_note_is_one_high_severity_fact_added() {
 }
 
 #[test]
+fn a_dateline_added_or_dropped_is_silent_and_the_sentence_after_it_still_counts() {
+    for dateline in [
+        "HARBOUR CITY (Reuters) - ",
+        "HARBOUR CITY — ",
+        "MERROW, Northland (AP) — ",
+        "MERROW, Northland, March 5 (Reuters) - ",
+    ] {
+        let new = format!("{dateline}{BODY}");
+        assert!(diff(BODY, &new).is_empty(), "{dateline:?} added");
+        assert!(diff(&new, BODY).is_empty(), "{dateline:?} dropped");
+    }
+    let old = format!("HARBOUR CITY (Reuters) - {BODY}");
+    let new = old.replace("on Tuesday for talks", "on Wednesday for talks");
+    assert_eq!(kinds(&diff(&old, &new)), vec![Kind::FactChanged]);
+}
+
+#[test]
 fn a_note_that_the_story_was_updated_to_correct_it_is_a_correction_not_furniture() {
     let new =
         format!("{BODY}\n\nThis story has been updated to correct the number of people killed.");

@@ -283,6 +283,14 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     if lexicon::NEGATIONS.contains(a) || lexicon::NEGATIONS.contains(b) {
         return false;
     }
+    // An accent put in or left out ("cafe" → "café", "Andres" → "Andrés").
+    if a.chars().count() == b.chars().count()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(p, q)| without_accent(p) == without_accent(q))
+    {
+        return true;
+    }
     let x: Vec<char> = a.chars().collect();
     let y: Vec<char> = b.chars().collect();
     let len = x.len().min(y.len());
@@ -302,6 +310,21 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     }
     let allowed = if len >= 9 { 2 } else { 1 };
     osa_distance(&x, &y) <= allowed && x[0] == y[0]
+}
+
+/// A letter without its acute, grave, circumflex or diaeresis on a vowel, or its cedilla.
+/// Letters of their own in some alphabet stay as they are: "för" is not "for", nor "año"
+/// "ano".
+fn without_accent(c: char) -> char {
+    match c {
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'á' | 'à' | 'â' => 'a',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' => 'o',
+        'ú' | 'ù' | 'û' => 'u',
+        'ç' => 'c',
+        c => c,
+    }
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
@@ -338,6 +361,25 @@ mod tests {
 
     fn verdict(a: &str, b: &str) -> Verdict {
         compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
+    }
+
+    #[test]
+    fn an_accent_put_in_or_left_out_is_cosmetic_and_a_letter_of_its_own_is_not() {
+        assert_eq!(
+            verdict(
+                "The cafe near the bridge was shelled.",
+                "The café near the bridge was shelled."
+            ),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict("Andres Garcia spoke.", "Andrés García spoke."),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            verdict("Han gick for att handla.", "Han gick för att handla."),
+            Verdict::Changed
+        );
     }
 
     #[test]

@@ -238,6 +238,37 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
     out
 }
 
+/// Where a dateline that opens `text` ends ("GENEVA (Reuters) - ", "KYIV, Ukraine (AP) — ",
+/// "STOCKHOLM (TT) – "), else 0: a place in capitals, perhaps its country or a date, perhaps
+/// the agency in brackets, then a dash.
+pub fn dateline_end(text: &str) -> usize {
+    static DATELINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^\p{Lu}[\p{Lu}'’.-]{2,}(?:\s+\p{Lu}[\p{Lu}'’.-]+){0,3}(?:,\s+\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,2})?(?:,?\s+\p{Lu}\p{L}{2,8}\.?\s+\d{1,2})?(?:\s*\([\p{L} .&/-]{1,30}\))?\s*[-–—]\s+",
+        )
+        .expect("dateline pattern compiles")
+    });
+    // Most sentences do not open with three capitals: no regex run for them.
+    let caps = text.chars().take(3).filter(|c| c.is_uppercase()).count();
+    if caps < 3 {
+        return 0;
+    }
+    let Some(end) = DATELINE.find(text).map(|m| m.end()) else {
+        return 0;
+    };
+    // A heading in capitals ("NO DEMAND TO RESIGN – BUT A CALL TODAY") goes on in capitals.
+    let next: String = text[end..]
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let shouting = next.chars().count() > 1 && next.chars().all(char::is_uppercase);
+    if shouting {
+        0
+    } else {
+        end
+    }
+}
+
 /// The hash of one token: the members of [`Unit::token_set`].
 pub fn token_hash(t: &Token) -> u64 {
     let mut h = FxHasher::default();
@@ -363,7 +394,23 @@ struct Analysis {
 impl Analysis {
     fn of(text: &str, words: &[names::Word<'_>]) -> Analysis {
         let figures = figures::figures(text);
-        let tokens = tokenize(text, &figures);
+        // A dateline ("GENEVA (Reuters) -") is the wire's label, not the sentence's
+        // information: a version that adds or drops one says the same.
+        let tokens = match dateline_end(text) {
+            0 => tokenize(text, &figures),
+            at => {
+                let after: Vec<Figure> = figures
+                    .iter()
+                    .filter(|f| f.start >= at)
+                    .map(|f| Figure {
+                        start: f.start - at,
+                        end: f.end - at,
+                        ..f.clone()
+                    })
+                    .collect();
+                tokenize(&text[at..], &after)
+            }
+        };
         let runs = names::name_runs(words);
         let names = names::entities_of(&runs);
         let mut token_set: Vec<u64> = tokens.iter().map(token_hash).collect();

@@ -36,7 +36,7 @@ pub struct SpeakerContext {
     people: ahash::AHashSet<Name>,
     /// Names (as given, and surnames) whose gender the story shows, by a first name or a
     /// form of address; and the last few people named, latest last, for "she" and "he".
-    genders: Vec<(Name, Gender)>,
+    genders: Vec<(Name, Gender, bool)>,
     recent: Vec<Name>,
     log: std::cell::RefCell<Option<ContextUse>>,
 }
@@ -64,7 +64,8 @@ enum Read {
 enum Write {
     LastPerson(Name),
     Person(Name),
-    Gender(Name, Gender),
+    /// A name's gender; `true` when the name is the surname of a fuller one.
+    Gender(Name, Gender, bool),
     Role(Name, Name),
     LastSpeaker(Name),
     Introduced(Option<Name>),
@@ -119,19 +120,33 @@ impl SpeakerContext {
     /// else by the first name.
     fn gender_of(&self, person: &str) -> Option<Gender> {
         let surname = person.rsplit(' ').next().unwrap_or(person);
-        self.genders
+        self.named_gender(person)
+            .or_else(|| self.recorded_gender(surname, true))
+    }
+
+    /// A gender shown by the name as given: its first name, or a form of address recorded
+    /// with it ("Mrs Reyes"). A bare surname's gender is only a guess: a family shares it.
+    fn named_gender(&self, person: &str) -> Option<Gender> {
+        self.recorded_gender(person, false).or_else(|| {
+            let (first, _) = person.split_once(' ')?;
+            lexicon::first_name_gender(first)
+        })
+    }
+
+    fn recorded_gender(&self, name: &str, surname: bool) -> Option<Gender> {
+        let mut found = self
+            .genders
             .iter()
-            .rev()
-            .find(|(n, _)| n == person || n == surname)
-            .map(|(_, g)| *g)
-            .or_else(|| {
-                let (first, _) = person.split_once(' ')?;
-                lexicon::first_name_gender(first)
-            })
+            .filter(|(n, _, s)| n == name && *s == surname)
+            .map(|(_, g, _)| *g);
+        let first = found.next()?;
+        // Recorded both ways ("Donald Trump", "Melania Trump"): it says nothing.
+        found.all(|g| g == first).then_some(first)
     }
 
     /// Who a pronoun of this gender refers to: the last person named whom the story does not
-    /// show to be of the other gender; the last person named if every recent one is.
+    /// show to be of the other gender ("Anna Kinberg Batra", "Okafor" after "Amina Okafor",
+    /// are not "han"); the last person named if every recent one is.
     fn referent(&self, gender: Option<Gender>) -> Option<Name> {
         let last = self.last_person.as_ref()?;
         let Some(g) = gender else {
@@ -251,9 +266,10 @@ impl SpeakerContext {
                     self.recent.push(p.clone());
                 }
             }
-            Write::Gender(name, g) => {
-                if !self.genders.iter().any(|(n, h)| n == name && h == g) {
-                    self.genders.push((name.clone(), *g));
+            Write::Gender(name, g, surname) => {
+                let entry = (name.clone(), *g, *surname);
+                if !self.genders.contains(&entry) {
+                    self.genders.push(entry);
                 }
             }
             Write::Person(surname) => {
@@ -1238,8 +1254,20 @@ pub fn observe_names(
                     lexicon::first_name_gender(first)
                 });
             if let Some(g) = gender {
-                ctx.write(Write::Gender(Name::from(run.name.as_str()), g));
-                ctx.write(Write::Gender(Name::from(run.surname()), g));
+                ctx.write(Write::Gender(Name::from(run.name.as_str()), g, false));
+                if run.name.contains(' ') {
+                    ctx.write(Write::Gender(Name::from(run.surname()), g, true));
+                }
+            }
+            // "Donald och Melania Trump", "Bill and Hillary Clinton": the first one's gender
+            // goes with the shared surname too, so the surname alone tells none.
+            let partner = run
+                .start
+                .checked_sub(2)
+                .filter(|&k| lexicon::JOINING_WORDS.contains(&ws[k + 1].text))
+                .and_then(|k| lexicon::first_name_gender(ws[k].text));
+            if let Some(g) = partner.filter(|_| run.name.contains(' ')) {
+                ctx.write(Write::Gender(Name::from(run.surname()), g, true));
             }
             ctx.write(Write::LastPerson(Name::from(run.name.as_str())));
             ctx.write(Write::Person(Name::from(run.surname())));
@@ -2203,5 +2231,15 @@ mod tests {
                 "{sentences:?}"
             );
         }
+        // A surname a couple share tells no gender: "han" is still Trump.
+        assert_eq!(
+            speaker_of_last(&[
+                "Donald och Melania Trump kom till Texas.",
+                "– Vi gör det bättre, sade Trump.",
+                "– Vi är med er, sade han.",
+            ])
+            .as_deref(),
+            Some("Trump")
+        );
     }
 }
