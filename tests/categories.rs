@@ -420,6 +420,7 @@ fn sessions_firings_freed_captives_the_missing_and_fighting_are_their_categories
         ),
         ("Both sides agreed to stop the fighting.", "military.strike"),
         ("The company fired back at its critics.", "personnel"),
+        ("Talks resume in Geneva as aid convoys wait.", "aid.resumed"),
     ] {
         assert!(
             !cats(text).iter().any(|c| c == cat),
