@@ -160,7 +160,14 @@ fn is_abbreviation(p: &str, dot: usize) -> bool {
     if word.contains('.') && word.split('.').all(|part| part.chars().count() <= 2) {
         return true;
     }
-    lexicon::ABBREVIATIONS.contains(word.to_lowercase().as_str())
+    // "No. 10", "Nr. 5", "Art. 3": a number sign before its number.
+    let numbered = matches!(
+        word,
+        "No" | "no" | "Nos" | "Art" | "art" | "Nr" | "Vol" | "vol"
+    ) && p[dot + 1..]
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit());
+    numbered || lexicon::ABBREVIATIONS.contains(word.to_lowercase().as_str())
 }
 
 /// In a paragraph opened by a speech dash, the quotation runs until the sentence that carries
@@ -208,6 +215,21 @@ mod tests {
                 "Growth was 17.5 per cent.",
                 "J. R. Smith agreed."
             ]
+        );
+    }
+
+    #[test]
+    fn a_number_sign_before_its_number_does_not_split_and_a_plain_no_does() {
+        assert_eq!(
+            sents("They met at No. 10 Downing Street. Aid agencies welcomed it."),
+            vec![
+                "They met at No. 10 Downing Street.",
+                "Aid agencies welcomed it."
+            ]
+        );
+        assert_eq!(
+            sents("Asked if talks would resume, she said no. Aid agencies waited.").len(),
+            2
         );
     }
 
