@@ -514,6 +514,34 @@ pub static SPEAKER_FOLLOWS: WordSet = WordSet::new(&[
     "d'après",
 ]);
 
+/// What a body says in writing ("a statement from the ministry", "ett uttalande från
+/// polisen"): its author, after one of [`AUTHOR_LINKS`], is the source.
+pub static DOCUMENT_NOUNS: WordSet = WordSet::new(&[
+    "statement",
+    "report",
+    "communique",
+    "communiqué",
+    "release",
+    "letter",
+    "post",
+    "tweet",
+    "memo",
+    "uttalande",
+    "uttalandet",
+    "pressmeddelande",
+    "rapport",
+    "rapporten",
+    "communiqué",
+    "erklärung",
+    "mitteilung",
+    "comunicado",
+]);
+
+/// Words that link a document to its author ("from", "by", "of", "från", "av").
+pub static AUTHOR_LINKS: WordSet = WordSet::new(&[
+    "from", "by", "of", "från", "av", "de", "du", "des", "del", "von", "der",
+]);
+
 /// Words that start a relative clause: a role named before one is complete ("en källa som
 /// vill vara anonym" is "källa").
 pub static RELATIVES: WordSet = WordSet::new(&[

@@ -831,7 +831,14 @@ fn speaker_starting_at(
         }
         // "skriver polisen i ett uttalande.", "said a spokesman for the ministry.": the role
         // ends where a preposition starts what follows it (the clause still has to end).
-        if k > 0 && lexicon::LINK_WORDS.contains_lower(w.text) {
+        if k > 0 && !cut && lexicon::LINK_WORDS.contains_lower(w.text) {
+            // "according to a statement from the ministry": a document's author speaks.
+            let document = phrase
+                .last()
+                .is_some_and(|p| lexicon::DOCUMENT_NOUNS.contains_lower(p));
+            if document && lexicon::AUTHOR_LINKS.contains_lower(w.text) {
+                return speaker_starting_at(ws, runs, i + k + 1, ctx);
+            }
             cut = true;
             if lexicon::RELATIVES.contains_lower(w.text) {
                 terminated = true;
@@ -2240,6 +2247,18 @@ mod tests {
             ])
             .as_deref(),
             Some("Trump")
+        );
+    }
+
+    #[test]
+    fn the_author_of_a_statement_quoted_is_the_speaker() {
+        assert_speaker(
+            "“The convoys will move on Thursday,” according to a statement from the ministry.",
+            Some("ministry"),
+        );
+        assert_speaker(
+            "”Vi följer läget noga”, enligt ett uttalande från Polisen.",
+            Some("Polisen"),
         );
     }
 }
