@@ -283,6 +283,9 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     if lexicon::NEGATIONS.contains(a) || lexicon::NEGATIONS.contains(b) {
         return false;
     }
+    if same_swedish_verb(a, b) || same_swedish_verb(b, a) {
+        return true;
+    }
     // An accent put in or left out ("cafe" → "café", "Andres" → "Andrés").
     if a.chars().count() == b.chars().count()
         && a.chars()
@@ -310,6 +313,27 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     }
     let allowed = if len >= 9 { 2 } else { 1 };
     osa_distance(&x, &y) <= allowed && x[0] == y[0]
+}
+
+/// Is `b` the Swedish past tense of the verb whose supine is `a` ("har beslutat" and
+/// "beslutade", "har ringt" and "ringde", "har skadats" and "skadades")? Both report the
+/// same fact ("har" is ignorable); the present tense is another thing ("utreder" is not
+/// "utredde").
+fn same_swedish_verb(a: &str, b: &str) -> bool {
+    const PAIRS: &[(&str, &str)] = &[
+        ("ats", "ades"),
+        ("at", "ade"),
+        ("ts", "des"),
+        ("ts", "tes"),
+        ("t", "de"),
+        ("t", "te"),
+    ];
+    PAIRS.iter().any(
+        |(supine, past)| match (a.strip_suffix(supine), b.strip_suffix(past)) {
+            (Some(x), Some(y)) => x == y && x.chars().count() >= 3,
+            _ => false,
+        },
+    )
 }
 
 /// A letter without its acute, grave, circumflex or diaeresis on a vowel, or its cedilla.
@@ -361,6 +385,30 @@ mod tests {
 
     fn verdict(a: &str, b: &str) -> Verdict {
         compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
+    }
+
+    #[test]
+    fn a_swedish_perfect_told_in_the_past_tense_is_cosmetic_and_the_present_is_not() {
+        for (a, b) in [
+            (
+                "Regeringen har beslutat att höja skatten.",
+                "Regeringen beslutade att höja skatten.",
+            ),
+            (
+                "Tre personer har skadats i olyckan.",
+                "Tre personer skadades i olyckan.",
+            ),
+            (
+                "Polisen har ringt till familjen.",
+                "Polisen ringde till familjen.",
+            ),
+        ] {
+            assert_eq!(verdict(a, b), Verdict::Cosmetic, "{a} → {b}");
+        }
+        assert_eq!(
+            verdict("Polisen utreder branden.", "Polisen utredde branden."),
+            Verdict::Changed
+        );
     }
 
     #[test]
