@@ -573,10 +573,10 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
 fn subject_before_inverted_verb(frame: String) -> String {
     static INVERSION: LazyLock<Regex> = LazyLock::new(|| {
         // Latin letters and ASCII word bounds: Unicode classes cost far more to build.
-        Regex::new(r"(?-u:\b)([A-Za-zÀ-ÖØ-öø-ÿ]+)-(?:t-)?(il|elle|ils|elles|on)(?-u:\b)")
+        Regex::new(r"(?-u:\b)([A-Za-zÀ-ÖØ-öø-ÿ]+)-(?:t-)?(il|elle|ils|elles)(?-u:\b)")
             .expect("compiles")
     });
-    if !frame.contains("-il") && !frame.contains("-elle") && !frame.contains("-on") {
+    if !frame.contains("-il") && !frame.contains("-elle") {
         return frame;
     }
     INVERSION
