@@ -678,6 +678,18 @@ fn a_dateline_added_or_dropped_is_silent_and_the_sentence_after_it_still_counts(
         assert!(diff(BODY, &new).is_empty(), "{dateline:?} added");
         assert!(diff(&new, BODY).is_empty(), "{dateline:?} dropped");
     }
+    // A label, a heading in capitals or a short line is no dateline.
+    for line in [
+        "UPDATE - August 2022",
+        "CORRECTION – An earlier version misstated the toll.",
+        "NO DEMAND TO RESIGN – BUT A CALL TODAY",
+    ] {
+        assert_eq!(redline::text::dateline_end(line), 0, "{line:?}");
+    }
+    assert_eq!(
+        redline::text::dateline_end("GENEVA (Reuters) - Talks resumed on Monday."),
+        "GENEVA (Reuters) - ".len()
+    );
     let old = format!("HARBOUR CITY (Reuters) - {BODY}");
     let new = old.replace("on Tuesday for talks", "on Wednesday for talks");
     assert_eq!(kinds(&diff(&old, &new)), vec![Kind::FactChanged]);

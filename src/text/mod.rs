@@ -260,13 +260,36 @@ pub fn dateline_end(text: &str) -> usize {
     let Some(end) = DATELINE.find(text).map(|m| m.end()) else {
         return 0;
     };
-    // A heading in capitals ("NO DEMAND TO RESIGN – BUT A CALL TODAY") goes on in capitals.
+    // A heading in capitals ("NO DEMAND TO RESIGN – BUT A CALL TODAY") goes on in capitals;
+    // a label ("UPDATE - August 2022", "CORRECTION – …") is no place; and a dateline opens a
+    // sentence of some length.
     let next: String = text[end..]
         .chars()
         .take_while(|c| c.is_alphabetic())
         .collect();
     let shouting = next.chars().count() > 1 && next.chars().all(char::is_uppercase);
-    if shouting {
+    let first = text
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let label = matches!(
+        first,
+        "UPDATE"
+            | "UPDATED"
+            | "BREAKING"
+            | "LIVE"
+            | "EXCLUSIVE"
+            | "CORRECTION"
+            | "ANALYSIS"
+            | "OPINION"
+            | "WATCH"
+            | "VIDEO"
+            | "UPPDATERAD"
+            | "UPPDATERING"
+            | "RÄTTELSE"
+    );
+    let short = text[end..].split_whitespace().count() < 4;
+    if shouting || label || short {
         0
     } else {
         end
