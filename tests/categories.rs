@@ -17,6 +17,28 @@ fn cats(text: &str) -> Vec<String> {
     RULES.classify(Kind::FactAdded, text).categories
 }
 
+/// Each text is given its category.
+fn all_are(cases: &[(&str, &str)]) {
+    for (text, cat) in cases {
+        assert!(
+            cats(text).iter().any(|c| c == cat),
+            "{text:?} should be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+}
+
+/// No text is given the category beside it.
+fn none_are(cases: &[(&str, &str)]) {
+    for (text, cat) in cases {
+        assert!(
+            !cats(text).iter().any(|c| c == cat),
+            "{text:?} should not be {cat}, got {:?}",
+            cats(text)
+        );
+    }
+}
+
 #[test]
 fn each_default_category_matches_its_kind_of_news() {
     let cases = [
@@ -82,13 +104,7 @@ fn each_default_category_matches_its_kind_of_news() {
             "casualties",
         ),
     ];
-    for (text, cat) in cases {
-        assert!(
-            cats(text).iter().any(|c| c == cat),
-            "{text:?} should be {cat}, got {:?}",
-            cats(text)
-        );
-    }
+    all_are(&cases);
 }
 
 /// A headline counts its dead in the present tense: "kill" with a count is a toll.
@@ -282,12 +298,7 @@ fn look_alikes_do_not_match() {
             "casualties",
         ),
     ];
-    for (text, cat) in cases {
-        assert!(
-            !cats(text).iter().any(|c| c == cat),
-            "{text:?} should not be {cat}"
-        );
-    }
+    none_are(&cases);
 }
 
 #[test]
@@ -365,32 +376,20 @@ fn categories_are_found_in_the_other_languages_of_the_quote_rules() {
             "correction",
         ),
     ];
-    for (text, cat) in cases {
-        assert!(
-            cats(text).iter().any(|c| c == cat),
-            "{text:?} should be {cat}, got {:?}",
-            cats(text)
-        );
-    }
+    all_are(&cases);
     // "Réunion" is an island, "Tues" a day, "blesses" a verb and an aide a person.
-    for (text, cat) in [
+    none_are(&[
         ("Foreign travel advice: Réunion", "meeting"),
         ("He blesses the crowd on Tues.", "casualties"),
         ("An aide said the talks had stopped.", "aid.halted"),
-    ] {
-        assert!(
-            !cats(text).iter().any(|c| c == cat),
-            "{text:?} should not be {cat}, got {:?}",
-            cats(text)
-        );
-    }
+    ]);
 }
 
 /// Sessions held, ministers fired, captives freed, the missing and fighting on the ground; and
 /// what only looks like them.
 #[test]
 fn sessions_firings_freed_captives_the_missing_and_fighting_are_their_categories() {
-    for (text, cat) in [
+    all_are(&[
         (
             "The UN Security Council will hold an emergency session on Monday.",
             "meeting",
@@ -406,14 +405,8 @@ fn sessions_firings_freed_captives_the_missing_and_fighting_are_their_categories
             "Fighting broke out again near the airport.",
             "military.strike",
         ),
-    ] {
-        assert!(
-            cats(text).iter().any(|c| c == cat),
-            "{text:?} should be {cat}, got {:?}",
-            cats(text)
-        );
-    }
-    for (text, cat) in [
+    ]);
+    none_are(&[
         (
             "He was released from hospital on Monday.",
             "prisoner.release",
@@ -421,11 +414,5 @@ fn sessions_firings_freed_captives_the_missing_and_fighting_are_their_categories
         ("Both sides agreed to stop the fighting.", "military.strike"),
         ("The company fired back at its critics.", "personnel"),
         ("Talks resume in Geneva as aid convoys wait.", "aid.resumed"),
-    ] {
-        assert!(
-            !cats(text).iter().any(|c| c == cat),
-            "{text:?} should not be {cat}, got {:?}",
-            cats(text)
-        );
-    }
+    ]);
 }
