@@ -445,6 +445,15 @@ pub fn find_quote(sentence: &str, ctx: &SpeakerContext) -> Option<QuoteInfo> {
         characterised = speaker.is_some();
         attributed = characterised;
     }
+    // French sets the attribution inside the marks, between commas: « Nous sommes prêts,
+    // a-t-il dit, mais pas à n'importe quel prix. »
+    if !attributed {
+        speaker = spans
+            .iter()
+            .filter(|sp| !sp.dash)
+            .find_map(|sp| incise_speaker(&sentence[sp.start..sp.end], ctx));
+        attributed = speaker.is_some();
+    }
 
     let mut kept = Vec::new();
     for sp in &spans {
@@ -587,6 +596,33 @@ fn subject_before_inverted_verb(frame: String) -> String {
             reordered + &" ".repeat(pad)
         })
         .into_owned()
+}
+
+/// The speaker of an attribution set between commas inside the quotation marks ("…, a-t-il
+/// dit, …", "…, a déclaré le maire, …"): a short middle piece that has a speech verb, with a
+/// pronoun before it or a name after it.
+fn incise_speaker(inner: &str, ctx: &SpeakerContext) -> Option<String> {
+    let pieces: Vec<&str> = inner.split(',').collect();
+    if pieces.len() < 3 {
+        return None;
+    }
+    for piece in &pieces[1..pieces.len() - 1] {
+        let piece = subject_before_inverted_verb(piece.to_string());
+        let ws = names::words(&piece);
+        if ws.is_empty() || ws.len() > 6 {
+            continue;
+        }
+        let Some((verb, n)) = (0..ws.len()).find_map(|i| speech_verb_at(&ws, i).map(|n| (i, n)))
+        else {
+            continue;
+        };
+        if verb > 0 && is_pronoun(ws[verb - 1].text) {
+            return ctx.pronoun_referent(Some(ws[verb - 1].text));
+        }
+        let runs = names::name_runs(&ws);
+        return speaker_starting_at(&ws, &runs, verb + n, ctx);
+    }
+    None
 }
 
 /// A pronoun right before or after a speech verb: "she said", "säger han", "he has
@@ -2261,6 +2297,27 @@ mod tests {
         assert_speaker(
             "”Vi följer läget noga”, enligt ett uttalande från Polisen.",
             Some("Polisen"),
+        );
+    }
+
+    #[test]
+    fn an_attribution_between_commas_inside_french_quotation_marks_names_the_speaker() {
+        assert_eq!(
+            speaker_of_last(&[
+                "Le maire Jean Dupont est arrivé lundi.",
+                "« Nous sommes prêts, a-t-il dit, mais pas à n'importe quel prix. »",
+            ])
+            .as_deref(),
+            Some("Jean Dupont")
+        );
+        assert_speaker(
+            "« Nous sommes prêts, a déclaré le maire Jean Dupont, mais pas à ce prix. »",
+            Some("Jean Dupont"),
+        );
+        // A list between commas says nothing of who speaks.
+        assert_speaker(
+            "“Red, white, and blue are the colours we chose,” the team wrote.",
+            Some("team"),
         );
     }
 }
