@@ -696,6 +696,16 @@ fn a_dateline_added_or_dropped_is_silent_and_the_sentence_after_it_still_counts(
 }
 
 #[test]
+fn a_clause_split_off_with_a_pronoun_for_its_subject_emits_nothing() {
+    let new = BODY.replace(
+        "Foreign Minister Amina Okafor, who chairs the talks, said she expected a difficult first day.",
+        "Foreign Minister Amina Okafor said she expected a difficult first day. She chairs the talks.",
+    );
+    assert_ne!(new, BODY);
+    assert!(diff(BODY, &new).is_empty());
+}
+
+#[test]
 fn a_note_that_the_story_was_updated_to_correct_it_is_a_correction_not_furniture() {
     let new =
         format!("{BODY}\n\nThis story has been updated to correct the number of people killed.");

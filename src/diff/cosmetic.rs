@@ -237,7 +237,7 @@ pub fn same_words(old: &[&str], new: &[&str]) -> bool {
     let mut sb = b.clone();
     sa.sort_unstable();
     sb.sort_unstable();
-    if sa == sb {
+    if sa == sb || relative_clause_split(&sa, &sb) || relative_clause_split(&sb, &sa) {
         return true;
     }
     // Word-level diff: every difference must be a typo or a join/split.
@@ -315,6 +315,33 @@ pub fn is_typo(a: &str, b: &str) -> bool {
     osa_distance(&x, &y) <= allowed && x[0] == y[0]
 }
 
+/// Are the sorted words `joined` and `split` the same but for a relative pronoun or "and"
+/// that joined two clauses, and the subject pronoun that opens the second of two sentences
+/// instead ("Okafor, who arrived on Monday, said …" → "Okafor said …. She arrived on
+/// Monday.")?
+fn relative_clause_split(joined: &[&str], split: &[&str]) -> bool {
+    const JOINERS: &[&str] = &["who", "which", "and", "som", "och", "qui", "der", "die"];
+    const SUBJECTS: &[&str] = &[
+        "he", "she", "it", "they", "han", "hon", "den", "det", "il", "elle", "er", "sie",
+    ];
+    if joined.len() != split.len() {
+        return false;
+    }
+    let only = |a: &[&str], b: &[&str]| -> Option<String> {
+        let mut rest: Vec<&str> = a.to_vec();
+        for w in b {
+            if let Some(i) = rest.iter().position(|x| x == w) {
+                rest.remove(i);
+            }
+        }
+        (rest.len() == 1).then(|| rest[0].to_string())
+    };
+    match (only(joined, split), only(split, joined)) {
+        (Some(j), Some(s)) => JOINERS.contains(&j.as_str()) && SUBJECTS.contains(&s.as_str()),
+        _ => false,
+    }
+}
+
 /// Is `b` the Swedish past tense of the verb whose supine is `a` ("har beslutat" and
 /// "beslutade", "har ringt" and "ringde", "har skadats" and "skadades")? Both report the
 /// same fact ("har" is ignorable); the present tense is another thing ("utreder" is not
@@ -385,6 +412,39 @@ mod tests {
 
     fn verdict(a: &str, b: &str) -> Verdict {
         compare(&sentence(a, 0, 0).tokens, &sentence(b, 0, 0).tokens)
+    }
+
+    #[test]
+    fn a_clause_split_off_with_a_pronoun_for_its_subject_is_cosmetic() {
+        // The pair's words as the diff joins them: the first sentence's, then the second's.
+        let split = |a: &str, b: &str| {
+            let (first, second) = b.split_once(". ").unwrap();
+            let mut new = sentence(first, 0, 0).tokens.clone();
+            new.extend(sentence(second, 0, 0).tokens.iter().cloned());
+            compare(&sentence(a, 0, 0).tokens, &new)
+        };
+        assert_eq!(
+            split(
+                "Okafor, who arrived on Monday, said the talks would resume.",
+                "Okafor said the talks would resume. She arrived on Monday."
+            ),
+            Verdict::Cosmetic
+        );
+        assert_eq!(
+            split(
+                "Okafor arrived on Monday and said the talks would resume.",
+                "Okafor arrived on Monday. She said the talks would resume."
+            ),
+            Verdict::Cosmetic
+        );
+        // Another subject is another fact.
+        assert_eq!(
+            split(
+                "Okafor arrived on Monday and said the talks would resume.",
+                "Okafor arrived on Monday. Brandt said the talks would resume."
+            ),
+            Verdict::Changed
+        );
     }
 
     #[test]
