@@ -844,7 +844,9 @@ fn speaker_starting_at(
             // name wins over the role words before it.
             // "säger statsminister Löfven": a title names the one-word name after it too, as
             // does any role before a person named earlier ("sade en allvarlig Trump").
-            let after_title = lexicon::is_title(ws[i + k - 1].text);
+            // "le maire Dupont": "maire" is a title only in lower case ("Eric Maire").
+            let before = ws[i + k - 1].text;
+            let after_title = lexicon::is_title(before) || before == "maire";
             if roles_only
                 && (run.is_person()
                     || after_title
@@ -2162,6 +2164,14 @@ mod tests {
             (
                 "\"Não vamos desistir\", declarou o presidente Lula.",
                 "Lula",
+            ),
+            (
+                "« Nous ne partirons pas », a déclaré le maire Dupont.",
+                "Dupont",
+            ),
+            (
+                "« Nous ne partirons pas », a déclaré Eric Maire.",
+                "Eric Maire",
             ),
             // "Jan" before a surname is a first name, not January.
             ("“We stay here,” said Jan Egeland.", "Jan Egeland"),
