@@ -667,8 +667,10 @@ fn a_correction_note_is_one_high_severity_fact_added() {
 }
 
 #[test]
-fn a_dateline_added_or_dropped_is_silent_and_the_sentence_after_it_still_counts() {
+fn a_dateline_or_live_time_label_added_or_dropped_is_silent_and_the_sentence_after_it_counts() {
     for dateline in [
+        "14:05 ",
+        "14.05: ",
         "HARBOUR CITY (Reuters) - ",
         "HARBOUR CITY — ",
         "MERROW, Northland (AP) — ",
@@ -678,6 +680,11 @@ fn a_dateline_added_or_dropped_is_silent_and_the_sentence_after_it_still_counts(
         assert!(diff(BODY, &new).is_empty(), "{dateline:?} added");
         assert!(diff(&new, BODY).is_empty(), "{dateline:?} dropped");
     }
+    // A time that belongs to the sentence is kept.
+    assert_eq!(
+        redline::text::dateline_end("At 14:05, talks resumed on Monday."),
+        0
+    );
     // A label, a heading in capitals or a short line is no dateline.
     for line in [
         "UPDATE - August 2022",

@@ -238,10 +238,39 @@ pub fn tokenize(text: &str, figs: &[Figure]) -> Vec<Token> {
     out
 }
 
-/// Where a dateline that opens `text` ends ("GENEVA (Reuters) - ", "KYIV, Ukraine (AP) — ",
-/// "STOCKHOLM (TT) – "), else 0: a place in capitals, perhaps its country or a date, perhaps
-/// the agency in brackets, then a dash.
+/// Where a live blog's time label that opens `text` ends ("14:05 Talks resumed …", "14.05:
+/// Polisen …"), else 0: a time, perhaps a colon or a dash, then a capital. "At 14:05, talks
+/// resumed" tells the time of the fact and keeps it.
+fn time_label_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=2).contains(&digits)
+        || !matches!(b.get(digits), Some(b':' | b'.'))
+        || b.len() < digits + 3
+        || !b[digits + 1..digits + 3].iter().all(u8::is_ascii_digit)
+    {
+        return 0;
+    }
+    let rest = &text[digits + 3..];
+    let after = rest.trim_start_matches([':', ' ', '-', '–', '—']);
+    let label_end = text.len() - after.len();
+    let spaced = rest.starts_with([' ', ':']) && label_end > digits + 3;
+    let capital = after.chars().next().is_some_and(char::is_uppercase);
+    if spaced && capital && after.split_whitespace().count() >= 4 {
+        label_end
+    } else {
+        0
+    }
+}
+
+/// Where a dateline or a live blog's time label that opens `text` ends ("GENEVA (Reuters) - ",
+/// "KYIV, Ukraine (AP) — ", "STOCKHOLM (TT) – ", "14:05 "), else 0. A dateline is a place in
+/// capitals, perhaps its country or a date, perhaps the agency in brackets, then a dash.
 pub fn dateline_end(text: &str) -> usize {
+    let time = time_label_end(text);
+    if time > 0 {
+        return time;
+    }
     static DATELINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
             // Latin letters written out, not \p{L}: the Unicode classes cost more to build
