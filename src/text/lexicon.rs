@@ -1144,6 +1144,20 @@ pub fn role_key(w: &str) -> String {
     lower
 }
 
+/// A title only when written in lower case: "le maire Dupont", but "Eric Maire" is a name.
+pub fn is_lower_case_title(w: &str) -> bool {
+    w == "maire"
+}
+
+/// Articles, possessives and counts that open a role named as a source ("the foreign
+/// minister", "en källa", "le ministre", "la portavoz"): not part of the role. English and
+/// Swedish first, then the other languages whose speakers follow the verb.
+pub static DETERMINERS: WordSet = WordSet::new(&[
+    "the", "a", "an", "its", "their", "en", "ett", "one", "another", "some", "several", "two",
+    "three", "many", "le", "la", "les", "un", "une", "der", "die", "das", "ein", "eine", "el",
+    "los", "las", "una", "il", "lo", "gli", "het", "een", "o", "os", "um", "uma",
+]);
+
 /// Words that may precede a name as a title or role, dropped from the speaker as written.
 pub static TITLES: WordSet = WordSet::new(&[
     "mr",

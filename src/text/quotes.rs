@@ -844,9 +844,8 @@ fn speaker_starting_at(
             // name wins over the role words before it.
             // "säger statsminister Löfven": a title names the one-word name after it too, as
             // does any role before a person named earlier ("sade en allvarlig Trump").
-            // "le maire Dupont": "maire" is a title only in lower case ("Eric Maire").
             let before = ws[i + k - 1].text;
-            let after_title = lexicon::is_title(before) || before == "maire";
+            let after_title = lexicon::is_title(before) || lexicon::is_lower_case_title(before);
             if roles_only
                 && (run.is_person()
                     || after_title
@@ -854,13 +853,14 @@ fn speaker_starting_at(
                     || ctx.knows(&run.name))
             {
                 // "säger von Eckermann": a name's particle stays with it.
-                let particles = match run.titles.is_empty() {
-                    true => phrase
+                let particles = if run.titles.is_empty() {
+                    phrase
                         .iter()
                         .rev()
                         .take_while(|p| names::is_particle(p))
-                        .count(),
-                    false => 0,
+                        .count()
+                } else {
+                    0
                 };
                 let name = resolve_run(run, ctx);
                 return Some(match &phrase[phrase.len() - particles..] {
@@ -1072,49 +1072,7 @@ fn role_phrase(phrase: &[&str], ctx: &SpeakerContext, generic_ok: bool) -> Optio
     let words: Vec<&str> = phrase
         .iter()
         .copied()
-        .skip_while(|w| {
-            matches!(
-                w.to_lowercase().as_str(),
-                "the"
-                    | "a"
-                    | "an"
-                    | "its"
-                    | "their"
-                    | "en"
-                    | "ett"
-                    | "one"
-                    | "another"
-                    | "some"
-                    | "several"
-                    | "two"
-                    | "three"
-                    | "many"
-                    // articles of the other languages whose speakers follow the verb
-                    | "le"
-                    | "la"
-                    | "les"
-                    | "un"
-                    | "une"
-                    | "der"
-                    | "die"
-                    | "das"
-                    | "ein"
-                    | "eine"
-                    | "el"
-                    | "los"
-                    | "las"
-                    | "una"
-                    | "il"
-                    | "lo"
-                    | "gli"
-                    | "het"
-                    | "een"
-                    | "o"
-                    | "os"
-                    | "um"
-                    | "uma"
-            )
-        })
+        .skip_while(|w| lexicon::DETERMINERS.contains_lower(w))
         .collect();
     // A clause is not a source ("… säger att hans moraliska kompass säger", "It is not very
     // often people say"), nor is a date ("On 22nd June 2022 local authorities declared").
