@@ -689,6 +689,13 @@ pub fn title_gender(w: &str) -> Option<Gender> {
 /// Maria) for a woman. Unknown names and names used for both say nothing.
 pub fn first_name_gender(w: &str) -> Option<Gender> {
     let lower = w.to_lowercase();
+    // Given to women in one country and to men in another (Andrea Nahles, Andrea Pirlo).
+    if matches!(
+        lower.as_str(),
+        "andrea" | "nicola" | "sasha" | "dana" | "kim" | "robin" | "alex" | "sam" | "jordan"
+    ) {
+        return None;
+    }
     if MALE_FIRST_NAMES.contains(&lower) {
         return Some(Gender::Male);
     }
@@ -701,15 +708,28 @@ pub fn first_name_gender(w: &str) -> Option<Gender> {
 /// Men's first names, those ending in "a" (Luca, Mustafa) included.
 static MALE_FIRST_NAMES: WordSet = WordSet::new(&[
     "luca",
-    "andrea",
-    "nicola",
+    "bola",
+    "mikhail",
+    "andrzej",
+    "viktor",
+    "ivan",
+    "igor",
+    "oleg",
+    "yuri",
+    "pavel",
+    "petr",
+    "jakub",
+    "tomasz",
+    "piotr",
+    "cyril",
+    "abiy",
+    "antonio",
     "joshua",
     "nikita",
     "mustafa",
     "musa",
     "isa",
     "ilya",
-    "sasha",
     "kosta",
     "elia",
     "zakaria",

@@ -2229,6 +2229,14 @@ mod tests {
                 ],
                 "Stefan Löfven",
             ),
+            // A first name given to women and men alike shows none.
+            (
+                &[
+                    "Amina Okafor arrived first. Andrea Rossi arrived later.",
+                    "“We are ready,” she said.",
+                ],
+                "Andrea Rossi",
+            ),
             // A name that shows no gender is not skipped.
             (
                 &[
